@@ -1,0 +1,160 @@
+# Shared functions for the scripts in bin/. Sourced, never run.
+#
+# Everything a script creates lives under $TRIBUTARY_RUN (default <root>/run): pid files, logs,
+# generated configs and data. Nothing is written anywhere else, so `rm -rf run/` after
+# bin/cluster-stop returns the checkout to a clean state.
+
+# The project root is two levels above this file, whatever the caller's cwd.
+TRIBUTARY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+TRIBUTARY_RUN="${TRIBUTARY_RUN:-$TRIBUTARY_ROOT/run}"
+
+BROKER_MAIN=io.tributary.broker.BrokerMain
+ZK_MAIN=io.tributary.zk.server.ZooKeeperLauncher
+ZK_TEMPLATE_DIR="$TRIBUTARY_ROOT/zk-config/src/main/resources/io/tributary/zk"
+
+# Modules whose code ends up in the runnable distribution (broker-node and cli with their libs).
+DIST_MODULES=(zk-config coordinator broker-node client-sdk cli)
+DIST_JARS=("$TRIBUTARY_ROOT/broker-node/target/broker-node.jar" "$TRIBUTARY_ROOT/cli/target/cli.jar")
+
+info() { printf '%s\n' "$*"; }
+warn() { printf '%s\n' "$*" >&2; }
+die() { printf 'Error: %s\n' "$*" >&2; exit 1; }
+
+# --- processes and pid files ------------------------------------------------------------------
+
+# Prints the pid stored in a pid file, or nothing when the file is missing or not a number.
+read_pid() {
+  local file=$1 pid
+  [[ -f $file ]] || return 0
+  pid=$(tr -dc '0-9' <"$file")
+  [[ -n $pid ]] && printf '%s' "$pid"
+  return 0
+}
+
+# True when the pid is alive AND its command line contains the marker (main class and id). The
+# marker guards against a stale pid file whose pid the OS has since given to an unrelated process.
+pid_is_ours() {
+  local pid=$1 marker=$2
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 1
+  [[ -r /proc/$pid/cmdline ]] || return 0 # no /proc (not Linux): trust kill -0
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$marker"
+}
+
+# Prints the live pid a pid file names, or nothing; removes the file when its process is gone.
+live_pid() {
+  local file=$1 marker=$2 pid
+  pid=$(read_pid "$file")
+  if [[ -n $pid ]] && pid_is_ours "$pid" "$marker"; then
+    printf '%s' "$pid"
+  elif [[ -f $file ]]; then
+    warn "Removing stale pid file $file (process ${pid:-?} is not running)"
+    rm -f "$file"
+  fi
+  return 0
+}
+
+# Sends SIGTERM, waits up to <bound> seconds for the process to exit, then SIGKILLs it.
+# Returns 0 once the process is gone.
+terminate() {
+  local pid=$1 what=$2 bound=$3 waited=0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((waited >= bound * 10)); then
+      warn "$what (pid $pid) did not exit within ${bound}s after SIGTERM; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      # A SIGKILLed process is gone once the kernel has reaped it; give it a moment.
+      local k=0
+      while kill -0 "$pid" 2>/dev/null && ((k < 50)); do sleep 0.1; k=$((k + 1)); done
+      break
+    fi
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  ! kill -0 "$pid" 2>/dev/null
+}
+
+# Prints the last lines of a log, indented, to stderr: what an operator needs when a start fails.
+show_log_tail() {
+  local log=$1 lines=${2:-25}
+  if [[ -s $log ]]; then
+    warn "--- last $lines lines of $log ---"
+    tail -n "$lines" "$log" | sed 's/^/  /' >&2
+    warn "---"
+  else
+    warn "($log is empty)"
+  fi
+}
+
+# --- ZooKeeper --------------------------------------------------------------------------------
+
+# Sends a four-letter word to host:port and prints the answer (empty when nothing answers).
+# `srvr` is used for health because it is the only command ZooKeeper 3.5+ allows by default.
+zk_four_letter() {
+  local host=$1 port=$2 word=$3
+  timeout 3 bash -c '
+    exec 3<>"/dev/tcp/$1/$2" || exit 1
+    printf "%s" "$3" >&3
+    cat <&3
+  ' _ "$host" "$port" "$word" 2>/dev/null || true
+}
+
+# True when a ZooKeeper server at host:port is serving requests (an ensemble member only says
+# "Mode: leader/follower" once it has a quorum).
+zk_is_serving() {
+  zk_four_letter "$1" "$2" srvr | grep -q '^Mode: '
+}
+
+# True when anything accepts TCP connections on host:port.
+port_is_open() {
+  timeout 2 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
+}
+
+# --- build and classpath ----------------------------------------------------------------------
+
+# True when a distribution jar is missing or any source/pom of the distribution is newer than it.
+build_is_stale() {
+  local jar newer
+  for jar in "${DIST_JARS[@]}"; do
+    [[ -f $jar ]] || return 0
+    newer=$(cd "$TRIBUTARY_ROOT" && find pom.xml "${DIST_MODULES[@]/%//pom.xml}" \
+      "${DIST_MODULES[@]/%//src/main}" -newer "$jar" -type f -print -quit 2>/dev/null)
+    [[ -z $newer ]] || return 0
+  done
+  return 1
+}
+
+# Builds the distribution when it is stale. Only the modules that make up the distribution are
+# built, so a work-in-progress test module cannot stop a demo cluster from starting.
+build_if_needed() {
+  if build_is_stale; then
+    info "Building the distribution (mvn -B -q -DskipTests package) ..."
+    (cd "$TRIBUTARY_ROOT" && mvn -B -q -DskipTests -pl broker-node,cli -am package) \
+      || die "the build failed (see Maven's output above)"
+  fi
+}
+
+# Java command line for a module's main class: target/<module>.jar plus target/lib/*.
+module_classpath() {
+  local module=$1
+  local jar="$TRIBUTARY_ROOT/$module/target/$module.jar"
+  [[ -f $jar ]] || die "$jar is missing: run bin/build first"
+  printf '%s:%s' "$jar" "$TRIBUTARY_ROOT/$module/target/lib/*"
+}
+
+# The classpath holding the ZooKeeper launcher (zk-config and the zookeeper server are among the
+# broker's libraries).
+zk_classpath() {
+  local lib="$TRIBUTARY_ROOT/broker-node/target/lib"
+  ls "$lib"/zk-config-*.jar >/dev/null 2>&1 || die "$lib/zk-config-*.jar is missing: run bin/build first"
+  printf '%s/*' "$lib"
+}
+
+# Runs a cli main class in the foreground, replacing the shell (exit code and signals pass through).
+run_cli() {
+  local main=$1
+  shift
+  build_if_needed >&2
+  # shellcheck disable=SC2086 # the JVM options are meant to split into words
+  exec java ${TRIBUTARY_CLI_JVM_OPTS:--Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} \
+    -cp "$(module_classpath cli)" "io.tributary.cli.$main" "$@"
+}
