@@ -1,37 +1,228 @@
 package io.tributary.client.admin;
 
+import io.tributary.client.common.ApiException;
+import io.tributary.client.common.Node;
+import io.tributary.client.common.TimeoutException;
+import io.tributary.client.common.TributaryException;
+import io.tributary.client.network.ClientResponse;
+import io.tributary.client.network.ClusterSnapshot;
+import io.tributary.client.network.ConnectionPool;
+import io.tributary.client.network.FutureWaits;
+import io.tributary.client.network.MetadataCache;
+import io.tributary.client.network.MonotonicClock;
+import io.tributary.client.network.OutboundRequest;
+import io.tributary.client.network.TopicMetadata;
+import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.DeleteTopicsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 
-/** Topic and cluster administration. Thread-safe. (API shell: implementation follows.) */
+/**
+ * Topic and cluster administration over the Kafka protocol. Every call blocks for at most
+ * request.timeout.ms, retrying retriable failures (disconnects, NOT_CONTROLLER) after retry.backoff.ms.
+ * Create and delete go to the controller named by Metadata; the rest go to any broker. Thread-safe.
+ *
+ * <p>A retried create may report TOPIC_ALREADY_EXISTS if the first attempt succeeded but its response
+ * was lost; Kafka's admin client has the same ambiguity.
+ */
 public final class Admin implements AutoCloseable {
-    public Admin(Properties config) {
-        AdminConfig.from(config);
+    private static final Logger log = LoggerFactory.getLogger(Admin.class);
+
+    private final AdminConfig config;
+    private final ConnectionPool pool;
+    private final MetadataCache metadata;
+
+    public Admin(Properties properties) {
+        this(AdminConfig.from(properties));
     }
 
+    public Admin(AdminConfig config) {
+        this.config = config;
+        this.pool = new ConnectionPool(config.clientId(), config.connectionSetupTimeoutMs(), config.requestTimeoutMs());
+        this.metadata = new MetadataCache(pool, config.bootstrapServers(), Long.MAX_VALUE, config.retryBackoffMs(), false);
+    }
+
+    /**
+     * Creates a topic and returns once the controller has accepted it (its partitions may still be
+     * electing leaders).
+     *
+     * @throws ApiException with the broker's error, e.g. TOPIC_ALREADY_EXISTS, INVALID_REPLICATION_FACTOR,
+     *                      INVALID_PARTITIONS, INVALID_TOPIC_EXCEPTION
+     */
     public void createTopic(NewTopic topic) {
-        throw new UnsupportedOperationException("not implemented yet");
+        String what = "create topic '" + topic.name() + "' (partitions=" + topic.partitions()
+                + ", replicationFactor=" + topic.replicationFactor() + ")";
+        callController(what, ApiKeys.CREATE_TOPICS,
+                v -> CreateTopicsRequests.build(topic, config.requestTimeoutMs()),
+                response -> {
+                    CreateTopicsResponseData.CreatableTopicResult result =
+                            response.body(CreateTopicsResponseData.class).topics().find(topic.name());
+                    if (result == null) {
+                        throw new TributaryException("The CreateTopics response does not mention topic '" + topic.name() + "'");
+                    }
+                    throwIfError(Errors.forCode(result.errorCode()), result.errorMessage(), "Cannot " + what);
+                    return null;
+                });
+        log.info("Created topic {} with {} partitions, replication factor {}", topic.name(), topic.partitions(), topic.replicationFactor());
     }
 
+    /** Names of all non-internal topics. */
     public Set<String> listTopics() {
-        throw new UnsupportedOperationException("not implemented yet");
+        ClusterSnapshot cluster = fetchMetadata(null, "list topics");
+        Set<String> names = new TreeSet<>();
+        cluster.topics().values().stream()
+                .filter(t -> !t.internal() && t.error() == Errors.NONE)
+                .forEach(t -> names.add(t.name()));
+        return names;
     }
 
+    /**
+     * @throws ApiException UNKNOWN_TOPIC_OR_PARTITION (or the broker's other error) for the first topic that
+     *                      cannot be described
+     */
     public Map<String, TopicDescription> describeTopics(Collection<String> topics) {
-        throw new UnsupportedOperationException("not implemented yet");
+        List<String> names = List.copyOf(new LinkedHashSet<>(topics));
+        if (names.isEmpty()) {
+            return Map.of();
+        }
+        ClusterSnapshot cluster = fetchMetadata(names, "describe topics " + names);
+        Map<String, TopicDescription> result = new LinkedHashMap<>();
+        for (String name : names) {
+            TopicMetadata t = cluster.topics().get(name);
+            if (t == null) {
+                throw new ApiException(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name + "' is not in the metadata response");
+            }
+            // LEADER_NOT_AVAILABLE still lists the partitions (e.g. right after creation): describe them.
+            if (t.error() != Errors.NONE && t.error() != Errors.LEADER_NOT_AVAILABLE) {
+                throw new ApiException(t.error(), "Cannot describe topic '" + name + "'");
+            }
+            result.put(name, new TopicDescription(name, t.topicId(), cluster.partitionInfos(name)));
+        }
+        return result;
     }
 
+    /**
+     * Deletes topics through the controller.
+     *
+     * @throws ApiException for the first topic that could not be deleted; the message lists every failure
+     */
     public void deleteTopics(Collection<String> topics) {
-        throw new UnsupportedOperationException("not implemented yet");
+        List<String> names = List.copyOf(new LinkedHashSet<>(topics));
+        if (names.isEmpty()) {
+            return;
+        }
+        callController("delete topics " + names, ApiKeys.DELETE_TOPICS,
+                v -> DeleteTopicsRequests.build(v, names, config.requestTimeoutMs()),
+                response -> {
+                    List<String> failures = new ArrayList<>();
+                    Errors first = Errors.NONE;
+                    for (DeleteTopicsResponseData.DeletableTopicResult r : response.body(DeleteTopicsResponseData.class).responses()) {
+                        Errors error = Errors.forCode(r.errorCode());
+                        if (error == Errors.NOT_CONTROLLER) {
+                            throw new ApiException(error, "controller moved while deleting " + names);
+                        }
+                        if (error != Errors.NONE) {
+                            failures.add("'" + r.name() + "': " + error.name()
+                                    + (r.errorMessage() != null ? " (" + r.errorMessage() + ")" : ""));
+                            if (first == Errors.NONE) {
+                                first = error;
+                            }
+                        }
+                    }
+                    if (!failures.isEmpty()) {
+                        throw new ApiException(first, "Cannot delete topics " + failures);
+                    }
+                    return null;
+                });
+        log.info("Deleted topics {}", names);
     }
 
     public ClusterDescription describeCluster() {
-        throw new UnsupportedOperationException("not implemented yet");
+        ClusterSnapshot cluster = fetchMetadata(List.of(), "describe cluster");
+        List<Node> brokers = cluster.brokers().values().stream().sorted(Comparator.comparingInt(Node::id)).toList();
+        return new ClusterDescription(cluster.clusterId(), cluster.controller(), brokers);
     }
 
     @Override
     public void close() {
+        pool.close();
+    }
+
+    private static void throwIfError(Errors error, String brokerMessage, String what) {
+        if (error != Errors.NONE) {
+            throw new ApiException(error, what + ": " + (brokerMessage != null ? brokerMessage : error.message()));
+        }
+    }
+
+    private ClusterSnapshot fetchMetadata(List<String> topics, String what) {
+        long deadline = MonotonicClock.nowMs() + config.requestTimeoutMs();
+        TributaryException last = null;
+        while (MonotonicClock.nowMs() < deadline) {
+            try {
+                return FutureWaits.await(metadata.fetch(topics), deadline, what);
+            } catch (TributaryException e) {
+                if (!e.retriable()) {
+                    throw e;
+                }
+                last = e;
+                FutureWaits.backoff(config.retryBackoffMs(), deadline);
+            }
+        }
+        throw timeout(what, last);
+    }
+
+    /**
+     * Sends a request to the controller and interprets the response, retrying NOT_CONTROLLER and
+     * retriable failures with a fresh view of the controller until request.timeout.ms has passed.
+     */
+    private <T> T callController(String what, ApiKeys api, Function<Short, ApiMessage> body,
+                                 Function<ClientResponse, T> interpret) {
+        long deadline = MonotonicClock.nowMs() + config.requestTimeoutMs();
+        TributaryException last = null;
+        while (MonotonicClock.nowMs() < deadline) {
+            try {
+                Node controller = FutureWaits.await(metadata.fetch(List.of()), deadline, "find the controller to " + what).controller();
+                if (controller == null) {
+                    throw new ApiException(Errors.NOT_CONTROLLER, "the cluster has no controller at the moment");
+                }
+                long remaining = Math.max(1, deadline - MonotonicClock.nowMs());
+                ClientResponse response = FutureWaits.await(
+                        pool.forNode(controller).send(OutboundRequest.of(api, body, remaining)), deadline, what);
+                return interpret.apply(response);
+            } catch (ApiException e) {
+                if (e.error() != Errors.NOT_CONTROLLER && !e.retriable()) {
+                    throw e;
+                }
+                last = e;
+            } catch (TributaryException e) {
+                if (!e.retriable()) {
+                    throw e;
+                }
+                last = e;
+            }
+            log.debug("Retrying {} after {}", what, last.getMessage());
+            FutureWaits.backoff(config.retryBackoffMs(), deadline);
+        }
+        throw timeout(what, last);
+    }
+
+    private TimeoutException timeout(String what, TributaryException last) {
+        return new TimeoutException("Could not " + what + " within request.timeout.ms=" + config.requestTimeoutMs()
+                + (last == null ? "" : "; last error: " + last.getMessage()), last);
     }
 }

@@ -1,0 +1,40 @@
+package io.tributary.client.network;
+
+import org.apache.kafka.common.protocol.ApiKeys;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The API versions this client implements and tests. The upper bounds keep topics named by NAME:
+ * Produce v13+ and Fetch v13+ address topics by ID only, Metadata v13 adds nothing we use.
+ * Lower bounds are the oldest versions kafka-clients 4.1's codec still knows.
+ */
+public final class ClientApiVersions {
+    private static final Map<ApiKeys, VersionRange> SUPPORTED = new EnumMap<>(ApiKeys.class);
+
+    static {
+        SUPPORTED.put(ApiKeys.API_VERSIONS, VersionRange.of(0, 3));
+        SUPPORTED.put(ApiKeys.METADATA, VersionRange.of(1, 12));
+        SUPPORTED.put(ApiKeys.PRODUCE, VersionRange.of(3, 12));
+        SUPPORTED.put(ApiKeys.FETCH, VersionRange.of(4, 12));
+        SUPPORTED.put(ApiKeys.LIST_OFFSETS, VersionRange.of(1, 8));
+        SUPPORTED.put(ApiKeys.CREATE_TOPICS, VersionRange.of(2, 7));
+        SUPPORTED.put(ApiKeys.DELETE_TOPICS, VersionRange.of(1, 6));
+    }
+
+    private ClientApiVersions() {
+    }
+
+    public static Map<ApiKeys, VersionRange> supported() {
+        return Map.copyOf(SUPPORTED);
+    }
+
+    public static VersionRange rangeOf(ApiKeys api) {
+        VersionRange range = SUPPORTED.get(api);
+        if (range == null) {
+            throw new IllegalArgumentException("The client does not implement API " + api);
+        }
+        return range;
+    }
+}
