@@ -1,0 +1,650 @@
+package io.tributary.broker.log;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.TimestampType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The segmented log of one partition replica, in {@code <log.dirs>/<topic>-<partition>/}: segments
+ * {@code <20-digit baseOffset>.log} holding v2 record batches exactly as producers sent them (only the base
+ * offset and partition leader epoch are rewritten, fields the CRC does not cover), each with a sparse
+ * {@code .index} (relative offset -> position) and {@code .timeindex} (max timestamp -> offset).
+ *
+ * <h2>Threading</h2>
+ * {@link #appendAsLeader}, {@link #appendAsFollower}, {@link #truncateTo}, {@link #truncateFullyAndStartAt},
+ * {@link #deleteExpiredSegments}, {@link #flush}, {@link #updateConfig} and {@link #close} are meant to be
+ * called by one thread at a time per partition (the broker's ordered worker); they also take an internal
+ * lock, so a retention scheduler on another thread is safe, merely serialised with appends.
+ * {@link #read}, {@link #offsetForTimestamp}, {@link #logStartOffset()} and {@link #logEndOffset()} take no
+ * lock and may run on any thread during an append: the writer publishes the segment array and then the end
+ * offset through volatile fields after the bytes are written, and a reader bounds itself by the end offset
+ * it read first, so it sees a consistent prefix and never a half-written batch. A reader racing with
+ * {@link #truncateTo} (followers only) may see either side of the truncation.
+ *
+ * <h2>Deleted segments and readers</h2>
+ * Retention and truncation remove a segment from the published array and unlink its files at once, but
+ * keep its channel open for {@link #DELETED_SEGMENT_CLOSE_DELAY_MS} (Kafka's {@code file.delete.delay.ms}
+ * default) and close it on a later retention run or at {@link #close}: a {@code FileRecords} slice handed
+ * to a fetch just before stays readable, since Linux keeps an unlinked, open file's data.
+ * Never close a slice returned by {@link #read}: it shares the segment's channel. Do not interrupt threads
+ * that read: an interrupt during channel I/O closes the shared channel (a property of FileChannel).
+ */
+public final class PartitionLog implements Closeable {
+    /** How long an unlinked segment's channel stays open for in-flight reads; Kafka's file.delete.delay.ms. */
+    public static final long DELETED_SEGMENT_CLOSE_DELAY_MS = 60_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
+    private static final Pattern LOG_FILE = Pattern.compile("(\\d{20})\\.log");
+
+    private final Path dir;
+    private final String topic;
+    private final int partition;
+    private final String name;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Deque<RetiredSegment> retired = new ArrayDeque<>();
+
+    private volatile LogConfig config;
+    /** Sorted by base offset; replaced, never mutated, so readers can take a snapshot. */
+    private volatile LogSegment[] segments;
+    private volatile long logStartOffset;
+    private volatile long logEndOffset;
+    private volatile boolean closed;
+    private long unflushedMessages;
+
+    private record RetiredSegment(LogSegment segment, long closeAfterMs) {
+    }
+
+    private PartitionLog(Path dir, String topic, int partition, LogConfig config, LogSegment[] segments) {
+        this.dir = dir;
+        this.topic = topic;
+        this.partition = partition;
+        this.name = topic + "-" + partition;
+        this.config = config;
+        this.segments = segments;
+        this.logStartOffset = segments[0].baseOffset();
+        this.logEndOffset = segments[segments.length - 1].nextOffset();
+    }
+
+    /**
+     * Opens (creating if absent) the log in {@code dir}. Sealed segments keep their indexes when these are
+     * consistent with the log and are rebuilt otherwise; the last segment is validated batch by batch (size
+     * fields, CRC) and a torn or corrupt tail is truncated with a WARN naming the partition, offset and bytes.
+     */
+    public static PartitionLog open(Path dir, String topic, int partition, LogConfig config) throws IOException {
+        Files.createDirectories(dir);
+        String name = topic + "-" + partition;
+        List<Long> baseOffsets = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            files.forEach(file -> {
+                Matcher m = LOG_FILE.matcher(file.getFileName().toString());
+                if (m.matches()) {
+                    baseOffsets.add(Long.parseLong(m.group(1)));
+                }
+            });
+        }
+        baseOffsets.sort(Comparator.naturalOrder());
+        List<LogSegment> opened = new ArrayList<>();
+        try {
+            if (baseOffsets.isEmpty()) {
+                opened.add(LogSegment.create(dir, 0));
+            } else {
+                for (int i = 0; i < baseOffsets.size(); i++) {
+                    long base = baseOffsets.get(i);
+                    opened.add(i == baseOffsets.size() - 1
+                            ? LogSegment.openActive(dir, base, name, config.indexIntervalBytes())
+                            : LogSegment.openSealed(dir, base, name, config.indexIntervalBytes()));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            opened.forEach(LogSegment::closeQuietly);
+            throw e;
+        }
+        PartitionLog log = new PartitionLog(dir, topic, partition, config, opened.toArray(LogSegment[]::new));
+        LOG.info("{}: opened log in {} with {} segment(s), log start offset {}, log end offset {}",
+                name, dir, opened.size(), log.logStartOffset, log.logEndOffset);
+        return log;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public int partition() {
+        return partition;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public LogConfig config() {
+        return config;
+    }
+
+    /** Applies new topic settings (e.g. an altered retention.ms); they govern the next append or retention run. */
+    public void updateConfig(LogConfig newConfig) {
+        config = newConfig;
+    }
+
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    /** The offset the next appended record gets. */
+    public long logEndOffset() {
+        return logEndOffset;
+    }
+
+    /** Bytes in all segments. */
+    public long sizeInBytes() {
+        long total = 0;
+        for (LogSegment s : segments) {
+            total += s.sizeInBytes();
+        }
+        return total;
+    }
+
+    /** Number of segments, the active one included. */
+    public int segmentCount() {
+        return segments.length;
+    }
+
+    /** Base offsets of the segments, oldest first. */
+    public List<Long> segmentBaseOffsets() {
+        return Arrays.stream(segments).map(LogSegment::baseOffset).toList();
+    }
+
+    /**
+     * Validates every batch (magic 2, CRC, size <= max.message.bytes, non-empty, count consistent with its
+     * last offset delta), assigns offsets from the log end offset by rewriting each batch's base offset in
+     * place, stamps {@code leaderEpoch} as partition leader epoch, rolls the active segment by size or time
+     * and writes the whole request with one write. The request's buffer must be writable: its batches are
+     * modified in place, never copied.
+     *
+     * @throws InvalidRecordBatchException when a batch fails a check; nothing of the request is written then
+     */
+    public AppendResult appendAsLeader(MemoryRecords records, int leaderEpoch, long nowMs) {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            LogConfig cfg = config;
+            ValidatedBatches validated = ValidatedBatches.validate(records, cfg.maxMessageBytes(), name);
+            long next = logEndOffset;
+            long firstOffset = next;
+            long maxTimestamp = RecordBatch.NO_TIMESTAMP;
+            long logAppendTime = RecordBatch.NO_TIMESTAMP;
+            for (MutableRecordBatch batch : validated.batches()) {
+                long lastOffsetDelta = batch.lastOffset() - batch.baseOffset();
+                // The CRC does not cover base offset and leader epoch, so rewriting them keeps the batch valid.
+                batch.setLastOffset(next + lastOffsetDelta);
+                batch.setPartitionLeaderEpoch(leaderEpoch);
+                if (batch.timestampType() == TimestampType.LOG_APPEND_TIME) {
+                    // The batch asked for broker time (KIP-32); setMaxTimestamp recomputes the CRC.
+                    batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, nowMs);
+                    logAppendTime = nowMs;
+                }
+                maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
+                next += lastOffsetDelta + 1;
+            }
+            write(records, validated, firstOffset, next - 1, nowMs);
+            return new AppendResult(firstOffset, next - 1, maxTimestamp, logAppendTime,
+                    validated.batches().size(), validated.sizeInBytes());
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** {@link #appendAsFollower(MemoryRecords, long)} at the wall-clock time. */
+    public AppendResult appendAsFollower(MemoryRecords records) {
+        return appendAsFollower(records, System.currentTimeMillis());
+    }
+
+    /**
+     * Appends batches copied from the leader, keeping their offsets and leader epochs. The first batch must
+     * start at or after the log end offset and the batches must be contiguous; a gap (the leader's log
+     * starts later) begins a new segment at the first batch. CRCs are checked; the size limit is the
+     * leader's business and is not applied, as in Kafka.
+     */
+    public AppendResult appendAsFollower(MemoryRecords records, long nowMs) {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            ValidatedBatches validated = ValidatedBatches.validate(records, -1, name);
+            List<MutableRecordBatch> batches = validated.batches();
+            long expected = batches.get(0).baseOffset();
+            if (expected < logEndOffset) {
+                throw new InvalidRecordBatchException(Errors.INVALID_RECORD, "follower append to " + name
+                        + " starts at offset " + expected + ", below the log end offset " + logEndOffset);
+            }
+            long maxTimestamp = RecordBatch.NO_TIMESTAMP;
+            for (MutableRecordBatch batch : batches) {
+                if (batch.baseOffset() != expected) {
+                    throw new InvalidRecordBatchException(Errors.INVALID_RECORD, "follower append to " + name
+                            + " is not contiguous: batch at offset " + batch.baseOffset() + " where " + expected
+                            + " was expected");
+                }
+                maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
+                expected = batch.nextOffset();
+            }
+            long firstOffset = batches.get(0).baseOffset();
+            if (firstOffset > logEndOffset) {
+                LOG.info("{}: follower append starts at {} beyond log end offset {}, starting a new segment there",
+                        name, firstOffset, logEndOffset);
+                try {
+                    rollTo(firstOffset, nowMs);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("starting a segment of " + name + " at offset " + firstOffset
+                            + " failed in " + dir, e);
+                }
+            }
+            write(records, validated, firstOffset, expected - 1, nowMs);
+            return new AppendResult(firstOffset, expected - 1, maxTimestamp, RecordBatch.NO_TIMESTAMP,
+                    batches.size(), validated.sizeInBytes());
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void write(MemoryRecords records, ValidatedBatches validated, long firstOffset, long lastOffset,
+                       long nowMs) {
+        LogConfig cfg = config;
+        try {
+            LogSegment active = maybeRoll(validated.sizeInBytes(), lastOffset, nowMs, cfg);
+            active.append(records, validated.batches(), nowMs, cfg.indexIntervalBytes());
+            logEndOffset = lastOffset + 1;
+            unflushedMessages += validated.messageCount();
+            if (unflushedMessages >= cfg.flushIntervalMessages()) {
+                flushSegments();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("append to " + name + " at offset " + firstOffset + " failed in " + dir, e);
+        }
+    }
+
+    /** Rolls when the request would overflow segment.bytes, segment.ms has passed, or relative offsets overflow. */
+    private LogSegment maybeRoll(int bytes, long lastOffset, long nowMs, LogConfig cfg) throws IOException {
+        LogSegment active = segments[segments.length - 1];
+        int size = active.sizeInBytes();
+        if (size == 0) {
+            return active;
+        }
+        String reason = null;
+        if ((long) size + bytes > cfg.segmentBytes()) {
+            reason = "size " + size + " + " + bytes + " > segment.bytes " + cfg.segmentBytes();
+        } else if (active.ageForRoll(nowMs) > cfg.segmentMs()) {
+            reason = "age " + active.ageForRoll(nowMs) + " ms > segment.ms " + cfg.segmentMs();
+        } else if (lastOffset - active.baseOffset() > Integer.MAX_VALUE) {
+            reason = "relative offsets would overflow the index";
+        }
+        if (reason == null) {
+            return active;
+        }
+        LOG.debug("{}: rolling segment {} at offset {}: {}", name, active.baseOffset(), logEndOffset, reason);
+        return rollTo(logEndOffset, nowMs);
+    }
+
+    /** Seals the active segment and starts a new one at {@code baseOffset}; an empty active segment is replaced. */
+    private LogSegment rollTo(long baseOffset, long nowMs) throws IOException {
+        LogSegment[] current = segments;
+        LogSegment active = current[current.length - 1];
+        LogSegment fresh;
+        LogSegment[] next;
+        if (active.sizeInBytes() == 0) {
+            fresh = LogSegment.create(dir, baseOffset);
+            next = current.clone();
+            next[next.length - 1] = fresh;
+            retire(active, nowMs);
+            active.unlinkFiles();
+        } else {
+            active.onBecomeInactive();
+            fresh = LogSegment.create(dir, baseOffset);
+            next = Arrays.copyOf(current, current.length + 1);
+            next[next.length - 1] = fresh;
+        }
+        segments = next;
+        if (next[0].baseOffset() > logStartOffset) {
+            logStartOffset = next[0].baseOffset();
+        }
+        return fresh;
+    }
+
+    /** {@link #read(long, int, long, boolean)} that returns at least one batch (KIP-74). */
+    public LogReadResult read(long startOffset, int maxBytes, long maxOffsetExclusive) {
+        return read(startOffset, maxBytes, maxOffsetExclusive, true);
+    }
+
+    /**
+     * Whole batches from the one that contains {@code startOffset}, up to {@code maxBytes}, never a batch whose
+     * base offset is >= {@code maxOffsetExclusive} (the high watermark for consumers) or the log end offset.
+     * With {@code minOneBatch} the first batch is returned even when larger than maxBytes (KIP-74; Kafka sets
+     * it for the first partition of a fetch only). Reads within one segment; the caller fetches again for more.
+     *
+     * @return a zero-copy slice of one segment, or {@link MemoryRecords#EMPTY}
+     * @throws OffsetOutOfRangeException when startOffset is below the log start or above the log end offset
+     */
+    public LogReadResult read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch) {
+        long end = logEndOffset; // read before the segments: every offset below it is in this or a newer array
+        LogSegment[] segs = segments;
+        long start = Math.max(logStartOffset, segs[0].baseOffset());
+        if (startOffset < start || startOffset > end) {
+            throw new OffsetOutOfRangeException(name, startOffset, start, end);
+        }
+        long limit = Math.min(maxOffsetExclusive, end);
+        if (startOffset >= limit) {
+            return LogReadResult.empty(start, end);
+        }
+        try {
+            for (int i = floorSegment(segs, startOffset); i < segs.length && segs[i].baseOffset() < limit; i++) {
+                LogSegment.FileRegionRead read = segs[i].read(startOffset, maxBytes, limit, minOneBatch);
+                if (read != null) {
+                    if (read.region().length() == 0) {
+                        return LogReadResult.empty(start, end);
+                    }
+                    return new LogReadResult(read.records(), start, end, Optional.of(read.region()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("read of " + name + " at offset " + startOffset + " failed in " + dir, e);
+        }
+        return LogReadResult.empty(start, end);
+    }
+
+    /** The first offset whose record timestamp is >= {@code timestampMs}, empty if no record is that new. */
+    public OptionalLong offsetForTimestamp(long timestampMs) {
+        return findByTimestamp(timestampMs).map(t -> OptionalLong.of(t.offset())).orElse(OptionalLong.empty());
+    }
+
+    /**
+     * The first record (offset and its timestamp) whose timestamp is >= {@code timestampMs}, found through the
+     * time index; the one batch that holds it is decompressed to find the exact record, as Kafka's
+     * ListOffsets does.
+     */
+    public Optional<TimestampOffset> findByTimestamp(long timestampMs) {
+        long end = logEndOffset;
+        LogSegment[] segs = segments;
+        long start = Math.max(logStartOffset, segs[0].baseOffset());
+        try {
+            for (LogSegment segment : segs) {
+                if (segment.maxTimestamp() >= timestampMs) {
+                    Optional<TimestampOffset> found = segment.findTimestamp(timestampMs, start);
+                    if (found.isPresent()) {
+                        return found.get().offset() < end ? found : Optional.empty();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("timestamp lookup " + timestampMs + " in " + name + " failed in " + dir, e);
+        }
+        return Optional.empty();
+    }
+
+    /** The largest timestamp in the log and the base offset of the batch holding it (ListOffsets MAX_TIMESTAMP, KIP-734). */
+    public Optional<TimestampOffset> maxTimestamp() {
+        TimestampOffset best = null;
+        for (LogSegment segment : segments) {
+            long ts = segment.maxTimestamp();
+            if (ts >= 0 && (best == null || ts > best.timestamp())) {
+                best = new TimestampOffset(ts, segment.offsetOfMaxTimestamp());
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /**
+     * Drops every record at or after {@code offset} (follower truncation, KIP-101). A batch is never split:
+     * one that contains {@code offset} goes entirely, so the new log end offset can be below it. An offset
+     * below the log start empties the log and restarts it there.
+     */
+    public void truncateTo(long offset) {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            if (offset >= logEndOffset) {
+                return;
+            }
+            if (offset < logStartOffset) {
+                truncateFullyAndStartAt(offset);
+                return;
+            }
+            long nowMs = System.currentTimeMillis();
+            LogSegment[] current = segments;
+            int keep = Math.max(1, floorSegment(current, offset) + 1);
+            if (keep > 1 && current[keep - 1].baseOffset() == offset) {
+                keep--; // that segment holds only offsets >= offset
+            }
+            long newEnd = current[keep - 1].truncateTo(offset, config.indexIntervalBytes());
+            // Lower the end offset before dropping segments, so a racing reader stays bounded by it.
+            logEndOffset = newEnd;
+            segments = Arrays.copyOf(current, keep);
+            for (int i = keep; i < current.length; i++) {
+                retire(current[i], nowMs);
+                current[i].unlinkFiles();
+            }
+            LOG.info("{}: truncated to offset {}, log end offset now {}", name, offset, newEnd);
+        } catch (IOException e) {
+            throw new UncheckedIOException("truncation of " + name + " to offset " + offset + " failed in " + dir, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Deletes every segment and restarts the log empty at {@code offset}, which becomes the log start offset. */
+    public void truncateFullyAndStartAt(long offset) {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            long nowMs = System.currentTimeMillis();
+            LogSegment[] current = segments;
+            LogSegment fresh = LogSegment.create(dir, offset);
+            logEndOffset = offset;
+            logStartOffset = offset;
+            segments = new LogSegment[] {fresh};
+            for (LogSegment s : current) {
+                retire(s, nowMs);
+                if (s.baseOffset() != offset) {
+                    s.unlinkFiles();
+                }
+            }
+            LOG.info("{}: emptied the log and restarted it at offset {}", name, offset);
+        } catch (IOException e) {
+            throw new UncheckedIOException("restart of " + name + " at offset " + offset + " failed in " + dir, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Retention bounded by the log end offset; see {@link #deleteExpiredSegments(long, long)}. */
+    public int deleteExpiredSegments(long nowMs) {
+        return deleteExpiredSegments(nowMs, Long.MAX_VALUE);
+    }
+
+    /**
+     * Deletes the oldest segments that retention.ms (newest timestamp older than that) or retention.bytes
+     * (the log stays at least that big without them) let go, never the active segment and never a segment
+     * holding offsets at or above {@code highWatermark} (data not yet replicated stays, as in Kafka).
+     * Advances the log start offset. Also closes channels of segments deleted more than
+     * {@link #DELETED_SEGMENT_CLOSE_DELAY_MS} ago.
+     *
+     * @return the number of segments deleted
+     */
+    public int deleteExpiredSegments(long nowMs, long highWatermark) {
+        writeLock.lock();
+        try {
+            if (closed) {
+                return 0;
+            }
+            LogConfig cfg = config;
+            LogSegment[] current = segments;
+            long sizeExcess = cfg.retentionBytes() < 0 ? Long.MIN_VALUE : totalSize(current) - cfg.retentionBytes();
+            int delete = 0;
+            while (delete < current.length - 1) {
+                LogSegment s = current[delete];
+                if (current[delete + 1].baseOffset() > Math.min(highWatermark, logEndOffset)) {
+                    break;
+                }
+                boolean byTime = cfg.retentionMs() >= 0 && nowMs - s.largestTimestamp() > cfg.retentionMs();
+                boolean bySize = sizeExcess != Long.MIN_VALUE && sizeExcess - s.sizeInBytes() >= 0;
+                if (!byTime && !bySize) {
+                    break;
+                }
+                if (sizeExcess != Long.MIN_VALUE) {
+                    sizeExcess -= s.sizeInBytes();
+                }
+                delete++;
+            }
+            if (delete > 0) {
+                LogSegment[] remaining = Arrays.copyOfRange(current, delete, current.length);
+                // Raise the start offset before shrinking the array: readers check against both.
+                logStartOffset = remaining[0].baseOffset();
+                segments = remaining;
+                for (int i = 0; i < delete; i++) {
+                    retire(current[i], nowMs);
+                    current[i].unlinkFiles();
+                }
+                LOG.info("{}: retention deleted {} segment(s) below offset {} (retention.ms {}, retention.bytes {})",
+                        name, delete, logStartOffset, cfg.retentionMs(), cfg.retentionBytes());
+            }
+            closeRetired(nowMs);
+            return delete;
+        } catch (IOException e) {
+            throw new UncheckedIOException("retention of " + name + " failed in " + dir, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** fsyncs every segment written since the last flush, with its indexes. */
+    public void flush() throws IOException {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            flushSegments();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void flushSegments() throws IOException {
+        for (LogSegment s : segments) {
+            s.flush();
+        }
+        unflushedMessages = 0;
+    }
+
+    /** Flushes and closes every file; deleted segments still held open for readers are closed too. */
+    @Override
+    public void close() {
+        writeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            try {
+                LogSegment active = segments[segments.length - 1];
+                active.onBecomeInactive();
+                flushSegments();
+            } catch (IOException e) {
+                LOG.warn("{}: flush on close failed in {}: {}", name, dir, e.toString());
+            }
+            closed = true;
+            for (LogSegment s : segments) {
+                s.closeQuietly();
+            }
+            closeRetired(Long.MAX_VALUE);
+            LOG.info("{}: closed log at log end offset {}", name, logEndOffset);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Closes the log and removes its directory (topic deletion). */
+    public void deleteFiles() {
+        close();
+        try {
+            if (Files.exists(dir)) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+            LOG.info("{}: deleted log directory {}", name, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("deleting log directory " + dir + " of " + name + " failed", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionLog[" + name + " " + dir + " start=" + logStartOffset + " end=" + logEndOffset + "]";
+    }
+
+    private void retire(LogSegment segment, long nowMs) {
+        long closeAfter = nowMs > Long.MAX_VALUE - DELETED_SEGMENT_CLOSE_DELAY_MS ? Long.MAX_VALUE
+                : nowMs + DELETED_SEGMENT_CLOSE_DELAY_MS;
+        retired.addLast(new RetiredSegment(segment, closeAfter));
+    }
+
+    private void closeRetired(long nowMs) {
+        while (!retired.isEmpty() && retired.peekFirst().closeAfterMs() <= nowMs) {
+            retired.pollFirst().segment().closeQuietly();
+        }
+        if (nowMs == Long.MAX_VALUE) {
+            retired.forEach(r -> r.segment().closeQuietly());
+            retired.clear();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("log of " + name + " in " + dir + " is closed");
+        }
+    }
+
+    private static long totalSize(LogSegment[] segs) {
+        long total = 0;
+        for (LogSegment s : segs) {
+            total += s.sizeInBytes();
+        }
+        return total;
+    }
+
+    /** Index of the last segment whose base offset is <= offset (0 if none is). */
+    private static int floorSegment(LogSegment[] segs, long offset) {
+        int lo = 0;
+        int hi = segs.length - 1;
+        int found = 0;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (segs[mid].baseOffset() <= offset) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found;
+    }
+}
