@@ -155,6 +155,7 @@ run_cli() {
   shift
   build_if_needed >&2
   # shellcheck disable=SC2086 # the JVM options are meant to split into words
+  # Serial GC and C1 only: the tools are short-lived, so start-up time matters more than peak speed.
   exec java ${TRIBUTARY_CLI_JVM_OPTS:--Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} \
-    -cp "$(module_classpath cli)" "io.tributary.cli.$main" "$@"
+    "-Dtributary.cli.log.level=${TRIBUTARY_CLI_LOG_LEVEL:-WARN}" -cp "$(module_classpath cli)" "io.tributary.cli.$main" "$@"
 }
