@@ -1,0 +1,144 @@
+package io.tributary.client.producer;
+
+import io.tributary.client.common.TopicPartition;
+import io.tributary.client.common.TributaryException;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.TimestampType;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Records for one partition that travel in one v2 record batch. Built with base offset 0, so record i
+ * has offset delta i; the broker rewrites the base offset and answers with it, and record i's offset
+ * is then {@code baseOffset + i}. Mutated under the accumulator's lock until drained, then only by the
+ * sender and response path.
+ */
+final class ProducerBatch {
+    private record Pending(CompletableFuture<RecordMetadata> future, long timestamp) {
+    }
+
+    final TopicPartition topicPartition;
+    final long createdMs;
+    private final MemoryRecordsBuilder builder;
+    private final List<Pending> pending = new ArrayList<>();
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private MemoryRecords built;
+    private long reservedBytes;
+    private int attempts;
+    private long retryAfterMs;
+    private TributaryException lastError;
+
+    /**
+     * @param capacity the buffer's size and the batch's write limit: batch.size, or the first record's
+     *                 size when that is larger (such a record travels alone, as in Kafka)
+     */
+    ProducerBatch(TopicPartition topicPartition, Compression compression, int capacity, long nowMs) {
+        this.topicPartition = topicPartition;
+        this.createdMs = nowMs;
+        this.builder = MemoryRecords.builder(ByteBuffer.allocate(capacity), RecordBatch.CURRENT_MAGIC_VALUE, compression,
+                TimestampType.CREATE_TIME, 0L);
+    }
+
+    /** Appends if the batch has room (an empty batch always has). */
+    boolean tryAppend(long timestamp, byte[] key, byte[] value, Header[] headers,
+                      CompletableFuture<RecordMetadata> future, long reserved) {
+        if (built != null || !builder.hasRoomFor(timestamp, key, value, headers)) {
+            return false;
+        }
+        builder.append(timestamp, key, value, headers);
+        pending.add(new Pending(future, timestamp));
+        reservedBytes += reserved;
+        return true;
+    }
+
+    boolean isFull() {
+        return built != null || builder.isFull();
+    }
+
+    int recordCount() {
+        return pending.size();
+    }
+
+    long reservedBytes() {
+        return reservedBytes;
+    }
+
+    /** The finished batch; the first call closes it for appends. */
+    MemoryRecords records() {
+        if (built == null) {
+            builder.closeForRecordAppends();
+            built = builder.build();
+        }
+        return built;
+    }
+
+    int sizeInBytes() {
+        return built != null ? built.sizeInBytes() : builder.estimatedSizeInBytes();
+    }
+
+    CompletableFuture<Void> done() {
+        return done;
+    }
+
+    int attempts() {
+        return attempts;
+    }
+
+    long retryAfterMs() {
+        return retryAfterMs;
+    }
+
+    TributaryException lastError() {
+        return lastError;
+    }
+
+    void prepareRetry(long retryAfterMs, TributaryException error) {
+        this.attempts++;
+        this.retryAfterMs = retryAfterMs;
+        this.lastError = error;
+    }
+
+    /**
+     * @param logAppendTimeMs -1 unless the topic stamps LogAppendTime, in which case it replaces each
+     *                        record's own timestamp
+     * @return false if the batch was already finished (a forced close raced with its response)
+     */
+    boolean complete(long baseOffset, long logAppendTimeMs) {
+        if (!finished.compareAndSet(false, true)) {
+            return false;
+        }
+        for (int i = 0; i < pending.size(); i++) {
+            Pending p = pending.get(i);
+            long offset = baseOffset < 0 ? -1 : baseOffset + i;
+            long timestamp = logAppendTimeMs >= 0 ? logAppendTimeMs : p.timestamp();
+            p.future().complete(new RecordMetadata(topicPartition.topic(), topicPartition.partition(), offset, timestamp));
+        }
+        done.complete(null);
+        return true;
+    }
+
+    /** @return false if the batch was already finished */
+    boolean fail(TributaryException error) {
+        if (!finished.compareAndSet(false, true)) {
+            return false;
+        }
+        for (Pending p : pending) {
+            p.future().completeExceptionally(error);
+        }
+        done.complete(null);
+        return true;
+    }
+
+    boolean isDone() {
+        return done.isDone();
+    }
+}
