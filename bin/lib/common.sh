@@ -111,16 +111,27 @@ port_is_open() {
 
 # --- build and classpath ----------------------------------------------------------------------
 
-# True when a distribution jar is missing or any source/pom of the distribution is newer than it.
+# Maven, minus the bare colour-reset codes Debian's Maven 3.8 prints even with -B -q (they garble
+# the scripts' own output). Both streams go to stdout; pipefail keeps Maven's exit code.
+mvn_quiet() {
+  mvn -B -q "$@" 2>&1 | sed -u 's/\x1b\[0m//g'
+}
+
+# Written after every successful build. The jars themselves cannot serve as the mark: Maven leaves
+# an unchanged module's jar untouched, so it would stay older than another module's new sources.
+BUILD_STAMP="$TRIBUTARY_RUN/build.stamp"
+
+# True when a distribution jar is missing or any source/pom of the distribution is newer than the
+# last build by these scripts.
 build_is_stale() {
   local jar newer
+  [[ -f $BUILD_STAMP ]] || return 0
   for jar in "${DIST_JARS[@]}"; do
     [[ -f $jar ]] || return 0
-    newer=$(cd "$TRIBUTARY_ROOT" && find pom.xml "${DIST_MODULES[@]/%//pom.xml}" \
-      "${DIST_MODULES[@]/%//src/main}" -newer "$jar" -type f -print -quit 2>/dev/null)
-    [[ -z $newer ]] || return 0
   done
-  return 1
+  newer=$(cd "$TRIBUTARY_ROOT" && find pom.xml "${DIST_MODULES[@]/%//pom.xml}" \
+    "${DIST_MODULES[@]/%//src/main}" -newer "$BUILD_STAMP" -type f -print -quit 2>/dev/null)
+  [[ -n $newer ]]
 }
 
 # Builds the distribution when it is stale. Only the modules that make up the distribution are
@@ -128,8 +139,13 @@ build_is_stale() {
 build_if_needed() {
   if build_is_stale; then
     info "Building the distribution (mvn -B -q -DskipTests package) ..."
-    (cd "$TRIBUTARY_ROOT" && mvn -B -q -DskipTests -pl broker-node,cli -am package) \
-      || die "the build failed (see Maven's output above)"
+    mkdir -p "$TRIBUTARY_RUN"
+    # The stamp's time is taken before the build, so a source saved during the build counts as newer.
+    local stamp_next="$BUILD_STAMP.next"
+    touch "$stamp_next"
+    (cd "$TRIBUTARY_ROOT" && mvn_quiet -DskipTests -pl broker-node,cli -am package) \
+      || { rm -f "$stamp_next"; die "the build failed (see Maven's output above)"; }
+    mv "$stamp_next" "$BUILD_STAMP"
   fi
 }
 
