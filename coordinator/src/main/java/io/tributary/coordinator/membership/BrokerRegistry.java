@@ -15,11 +15,13 @@ import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
@@ -30,6 +32,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -94,6 +97,50 @@ public final class BrokerRegistry implements Closeable {
         zk.getConnectionStateListenable().addListener(reRegisterOnReconnect, events);
         LOG.info("broker {} registered at {} as {}", registration.brokerId(), ZkPaths.broker(registration.brokerId()),
                 registration.endpoints());
+    }
+
+    /**
+     * Like {@link #register(BrokerRegistration)}, but when the znode is held by a registration with
+     * this broker's own host and port (this broker's previous process, killed before its session
+     * expired: nothing else can have bound that address) waits up to {@code staleSessionWait} for
+     * ZooKeeper to expire it. Blocks.
+     *
+     * @throws DuplicateBrokerIdException if another address holds the id, or the old one does not go in time
+     */
+    public void register(BrokerRegistration registration, Duration staleSessionWait) {
+        long deadline = System.nanoTime() + staleSessionWait.toNanos();
+        while (true) {
+            try {
+                register(registration);
+                return;
+            } catch (DuplicateBrokerIdException e) {
+                String path = ZkPaths.broker(registration.brokerId());
+                CountDownLatch changed = new CountDownLatch(1);
+                BrokerRegistration holder;
+                try {
+                    byte[] data = zk.getData().usingWatcher((Watcher) event -> changed.countDown()).forPath(path);
+                    holder = ZkJson.fromBytes(data, BrokerRegistration.class);
+                } catch (KeeperException.NoNodeException gone) {
+                    continue;
+                } catch (Exception unreadable) {
+                    throw e;
+                }
+                if (!holder.address().equals(registration.address())) {
+                    throw e;
+                }
+                LOG.info("broker {}: {} is held by this broker's previous process (started at {}); waiting for its session to expire",
+                        registration.brokerId(), path, Instant.ofEpochMilli(holder.startTimeMs()));
+                try {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || !changed.await(left, TimeUnit.NANOSECONDS)) {
+                        throw new DuplicateBrokerIdException(e.getMessage() + "; it did not expire within " + staleSessionWait);
+                    }
+                } catch (InterruptedException interrupted) {
+                    throw new ZkOperationException("interrupted while waiting for the old registration of broker "
+                            + registration.brokerId() + " to expire", interrupted);
+                }
+            }
+        }
     }
 
     /** Starts the membership cache. Blocks until the brokers present now are loaded. */
@@ -200,6 +247,9 @@ public final class BrokerRegistry implements Closeable {
     }
 
     private void ensureRegistered(BrokerRegistration registered) {
+        if (state.get() == State.CLOSED) {
+            return;
+        }
         String path = ZkPaths.broker(registered.brokerId());
         try {
             Stat stat = zk.checkExists().forPath(path);
@@ -207,15 +257,37 @@ public final class BrokerRegistry implements Closeable {
             if (stat == null) {
                 createEphemeral(registered);
                 LOG.info("broker {} re-registered at {} after its ZooKeeper session was lost", registered.brokerId(), path);
-            } else if (stat.getEphemeralOwner() != session) {
-                LOG.error("broker {}: {} is held by another session (0x{}); this broker is not registered: {}",
-                        registered.brokerId(), path, Long.toHexString(stat.getEphemeralOwner()),
-                        duplicateMessage(registered.brokerId(), path));
+                return;
             }
-        } catch (DuplicateBrokerIdException e) {
-            LOG.error("broker {}: cannot re-register: {}", registered.brokerId(), e.getMessage());
+            if (stat.getEphemeralOwner() == session) {
+                return;
+            }
+            // Curator reports LOST when the session timeout has elapsed on the client's clock; the
+            // server may expire the old session (and its node) a little later. If the node is our
+            // own old registration, wait for it to go; anything else is a real duplicate.
+            byte[] data = zk.getData().usingWatcher((Watcher) event -> retry(registered))
+                    .forPath(path);
+            if (registered.equals(ZkJson.fromBytes(data, BrokerRegistration.class))) {
+                LOG.info("broker {}: {} still belongs to the previous, expiring session; re-registering once it is gone",
+                        registered.brokerId(), path);
+            } else {
+                LOG.error("broker {}: {} is held by another process; this broker is not registered: {}",
+                        registered.brokerId(), path, duplicateMessage(registered.brokerId(), path));
+            }
+        } catch (KeeperException.NoNodeException | DuplicateBrokerIdException raced) {
+            retry(registered);
         } catch (Exception e) {
             LOG.error("broker {}: cannot check its registration at {} after reconnecting", registered.brokerId(), path, e);
+        }
+    }
+
+    private void retry(BrokerRegistration registered) {
+        if (state.get() != State.CLOSED) {
+            try {
+                events.execute(() -> ensureRegistered(registered));
+            } catch (RejectedExecutionException closing) {
+                // closed meanwhile: nothing to re-register
+            }
         }
     }
 
