@@ -82,13 +82,14 @@ class StartupFailureTest {
         settings.put("zookeeper.connect", "127.0.0.1:" + closedPort + "/StartupFailureTest");
         settings.put("zookeeper.connection.timeout.ms", "2000");
 
-        BrokerProcess broker = launch("unreachable-zk", settings);
-        int status = broker.awaitExit(EXIT_WITHIN);
+        try (BrokerProcess broker = launch("unreachable-zk", settings)) {
+            int status = broker.awaitExit(EXIT_WITHIN);
 
-        String error = errorLine(broker);
-        assertNotEquals(0, status, "a broker without ZooKeeper must exit non-zero; output:\n" + broker.output());
-        assertTrue(error.contains("127.0.0.1:" + closedPort), "the error must name the ZooKeeper address: " + error);
-        assertTrue(error.toLowerCase().contains("zookeeper"), "the error must say it is ZooKeeper: " + error);
+            String error = errorLine(broker);
+            assertNotEquals(0, status, "a broker without ZooKeeper must exit non-zero; output:\n" + broker.output());
+            assertTrue(error.contains("127.0.0.1:" + closedPort), "the error must name the ZooKeeper address: " + error);
+            assertTrue(error.toLowerCase(java.util.Locale.ROOT).contains("zookeeper"), "the error must say it is ZooKeeper: " + error);
+        }
     }
 
     @Test
@@ -98,13 +99,14 @@ class StartupFailureTest {
         Map<String, String> settings = validSettings(1); // broker 1 runs
         int clashingPort = Integer.parseInt(settings.get("listeners").replaceAll(".*:", ""));
 
-        BrokerProcess clash = launch("duplicate-id-1", settings);
-        int status = clash.awaitExit(EXIT_WITHIN);
-
-        String error = errorLine(clash);
-        assertNotEquals(0, status, "the duplicate must exit non-zero; output:\n" + clash.output());
+        String error;
+        try (BrokerProcess clash = launch("duplicate-id-1", settings)) {
+            int status = clash.awaitExit(EXIT_WITHIN);
+            error = errorLine(clash);
+            assertNotEquals(0, status, "the duplicate must exit non-zero; output:\n" + clash.output());
+        }
         assertTrue(error.contains("already registered"), "the error must say the id is taken: " + error);
-        assertTrue(error.contains("1"), "the error must name the id: " + error);
+        assertTrue(error.matches(".*\\b1\\b.*"), "the error must name the id 1: " + error);
         // The running broker keeps its registration (same bytes: it was not replaced or re-created) and serves.
         assertEquals(new String(registrationBefore, StandardCharsets.UTF_8),
                 new String(readRegistration(1), StandardCharsets.UTF_8));
