@@ -123,7 +123,7 @@ public final class TopicsCommand implements Callable<Integer> {
     }
 
     private void describe(Admin admin, PrintWriter out) {
-        List<String> names = topic == null ? new ArrayList<>(admin.listTopics()) : List.of(topic);
+        List<String> names = new ArrayList<>(topic == null ? admin.listTopics() : List.of(topic));
         names.sort(null);
         Map<String, TopicDescription> descriptions;
         try {
