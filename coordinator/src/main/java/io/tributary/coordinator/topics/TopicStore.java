@@ -173,7 +173,7 @@ public final class TopicStore {
             List<Integer> list = assignment.get(p);
             if (list == null) {
                 throw new InvalidReplicaAssignmentException("topic '" + name + "': partitions must be numbered 0.."
-                        + (assignment.size() - 1) + ", got: " + assignment.keySet());
+                        + (assignment.size() - 1) + ", got: " + new java.util.TreeSet<>(assignment.keySet()));
             }
             Set<Integer> distinct = new HashSet<>(list);
             if (list.isEmpty() || distinct.size() != list.size() || distinct.stream().anyMatch(b -> b == null || b < 0)) {
