@@ -38,14 +38,17 @@ final class ProducerBatch {
     private TributaryException lastError;
 
     /**
-     * @param capacity the buffer's size and the batch's write limit: batch.size, or the first record's
-     *                 size when that is larger (such a record travels alone, as in Kafka)
+     * @param capacity  the initial buffer: batch.size, or the first record's size when that is larger
+     * @param batchSize the write limit: once the batch holds this many (estimated) bytes it takes no more
+     *                  records, so a record larger than batch.size travels alone
      */
-    ProducerBatch(TopicPartition topicPartition, Compression compression, int capacity, long nowMs) {
+    ProducerBatch(TopicPartition topicPartition, Compression compression, int capacity, int batchSize, long nowMs) {
         this.topicPartition = topicPartition;
         this.createdMs = nowMs;
-        this.builder = MemoryRecords.builder(ByteBuffer.allocate(capacity), RecordBatch.CURRENT_MAGIC_VALUE, compression,
-                TimestampType.CREATE_TIME, 0L);
+        this.builder = new MemoryRecordsBuilder(ByteBuffer.allocate(capacity), RecordBatch.CURRENT_MAGIC_VALUE, compression,
+                TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP, RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false, false,
+                RecordBatch.NO_PARTITION_LEADER_EPOCH, batchSize);
     }
 
     /** Appends if the batch has room (an empty batch always has). */

@@ -70,7 +70,7 @@ final class RecordAccumulator {
                 return;
             }
             int capacity = (int) Math.max(batchSize, reservedBytes);
-            ProducerBatch batch = new ProducerBatch(tp, compression, capacity, nowMs);
+            ProducerBatch batch = new ProducerBatch(tp, compression, capacity, batchSize, nowMs);
             if (!batch.tryAppend(timestamp, key, value, headers, future, reservedBytes)) {
                 throw new IllegalStateException("An empty batch for " + tp + " refused a record");
             }
