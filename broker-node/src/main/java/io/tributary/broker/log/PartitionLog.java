@@ -34,9 +34,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threading</h2>
  * {@link #appendAsLeader}, {@link #appendAsFollower}, {@link #truncateTo}, {@link #truncateFullyAndStartAt},
- * {@link #deleteExpiredSegments}, {@link #flush}, {@link #updateConfig} and {@link #close} are meant to be
- * called by one thread at a time per partition (the broker's ordered worker); they also take an internal
- * lock, so a retention scheduler on another thread is safe, merely serialised with appends.
+ * {@link #deleteExpiredSegments}, {@link #recordLeaderEpochStart}, {@link #flush}, {@link #updateConfig} and
+ * {@link #close} are meant to be called by one thread at a time per partition (the broker's ordered worker);
+ * they also take an internal lock, so a retention scheduler on another thread is safe, merely serialised
+ * with appends. All of them block on disk I/O: never call them on a Vert.x event loop.
  * {@link #read}, {@link #offsetForTimestamp}, {@link #logStartOffset()} and {@link #logEndOffset()} take no
  * lock and may run on any thread during an append: the writer publishes the segment array and then the end
  * offset through volatile fields after the bytes are written, and a reader bounds itself by the end offset
@@ -64,6 +65,7 @@ public final class PartitionLog implements Closeable {
     private final String name;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Deque<RetiredSegment> retired = new ArrayDeque<>();
+    private final LeaderEpochCache epochs;
 
     private volatile LogConfig config;
     /** Sorted by base offset; replaced, never mutated, so readers can take a snapshot. */
@@ -76,7 +78,8 @@ public final class PartitionLog implements Closeable {
     private record RetiredSegment(LogSegment segment, long closeAfterMs) {
     }
 
-    private PartitionLog(Path dir, String topic, int partition, LogConfig config, LogSegment[] segments) {
+    private PartitionLog(Path dir, String topic, int partition, LogConfig config, LogSegment[] segments,
+                         LeaderEpochCache epochs) {
         this.dir = dir;
         this.topic = topic;
         this.partition = partition;
@@ -85,6 +88,7 @@ public final class PartitionLog implements Closeable {
         this.segments = segments;
         this.logStartOffset = segments[0].baseOffset();
         this.logEndOffset = segments[segments.length - 1].nextOffset();
+        this.epochs = epochs;
     }
 
     /**
@@ -121,7 +125,17 @@ public final class PartitionLog implements Closeable {
             opened.forEach(LogSegment::closeQuietly);
             throw e;
         }
-        PartitionLog log = new PartitionLog(dir, topic, partition, config, opened.toArray(LogSegment[]::new));
+        LeaderEpochCache epochs;
+        try {
+            epochs = LeaderEpochCache.load(dir, name);
+        } catch (IOException | RuntimeException e) {
+            opened.forEach(LogSegment::closeQuietly);
+            throw e;
+        }
+        PartitionLog log = new PartitionLog(dir, topic, partition, config, opened.toArray(LogSegment[]::new), epochs);
+        // Recovery may have cut the tail, and retention may have run after the last checkpoint write.
+        epochs.truncateFromEnd(log.logEndOffset);
+        epochs.truncateFromStart(log.logStartOffset);
         LOG.info("{}: opened log in {} with {} segment(s), log start offset {}, log end offset {}",
                 name, dir, opened.size(), log.logStartOffset, log.logEndOffset);
         return log;
@@ -209,6 +223,7 @@ public final class PartitionLog implements Closeable {
                 next += lastOffsetDelta + 1;
             }
             write(records, validated, firstOffset, next - 1, nowMs);
+            epochs.assign(leaderEpoch, firstOffset);
             return new AppendResult(firstOffset, next - 1, maxTimestamp, logAppendTime,
                     validated.batches().size(), validated.sizeInBytes());
         } finally {
@@ -260,6 +275,10 @@ public final class PartitionLog implements Closeable {
                 }
             }
             write(records, validated, firstOffset, expected - 1, nowMs);
+            for (MutableRecordBatch batch : batches) {
+                // The follower learns the leader's epoch history from the batches themselves (KIP-101).
+                epochs.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
+            }
             return new AppendResult(firstOffset, expected - 1, maxTimestamp, RecordBatch.NO_TIMESTAMP,
                     batches.size(), validated.sizeInBytes());
         } finally {
@@ -328,6 +347,31 @@ public final class PartitionLog implements Closeable {
             logStartOffset = next[0].baseOffset();
         }
         return fresh;
+    }
+
+    /**
+     * Records that this replica became leader in {@code epoch} at the current log end offset (the first
+     * offset it will write in that epoch), before it accepts produce requests (REPLICATION.md, step 3).
+     * Appends as leader record their epoch too; this covers a leader that has not appended yet.
+     */
+    public void recordLeaderEpochStart(int epoch) {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            epochs.assign(epoch, logEndOffset);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** This replica's leader epochs and where each starts (the leader-epoch checkpoint). */
+    public LeaderEpochCache leaderEpochs() {
+        return epochs;
+    }
+
+    /** The OffsetsForLeaderEpoch answer for {@code epoch} from this replica's log (KIP-101, KIP-279). */
+    public EpochEndOffset endOffsetForEpoch(int epoch) {
+        return epochs.endOffsetFor(epoch, logEndOffset);
     }
 
     /** {@link #read(long, int, long, boolean)} that returns at least one batch (KIP-74). */
@@ -437,6 +481,7 @@ public final class PartitionLog implements Closeable {
             long newEnd = current[keep - 1].truncateTo(offset, config.indexIntervalBytes());
             // Lower the end offset before dropping segments, so a racing reader stays bounded by it.
             logEndOffset = newEnd;
+            epochs.truncateFromEnd(newEnd);
             segments = Arrays.copyOf(current, keep);
             for (int i = keep; i < current.length; i++) {
                 retire(current[i], nowMs);
@@ -461,6 +506,7 @@ public final class PartitionLog implements Closeable {
             logEndOffset = offset;
             logStartOffset = offset;
             segments = new LogSegment[] {fresh};
+            epochs.clear();
             for (LogSegment s : current) {
                 retire(s, nowMs);
                 if (s.baseOffset() != offset) {
@@ -519,6 +565,7 @@ public final class PartitionLog implements Closeable {
                 // Raise the start offset before shrinking the array: readers check against both.
                 logStartOffset = remaining[0].baseOffset();
                 segments = remaining;
+                epochs.truncateFromStart(logStartOffset);
                 for (int i = 0; i < delete; i++) {
                     retire(current[i], nowMs);
                     current[i].unlinkFiles();
