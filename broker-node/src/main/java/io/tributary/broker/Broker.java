@@ -1,0 +1,251 @@
+package io.tributary.broker;
+
+import io.tributary.broker.config.BrokerConfig;
+import io.tributary.broker.config.ListenerAddress;
+import io.tributary.broker.fetch.FetchHandler;
+import io.tributary.broker.log.LogConfig;
+import io.tributary.broker.log.LogManager;
+import io.tributary.broker.network.KafkaServer;
+import io.tributary.broker.offsets.ListOffsetsHandler;
+import io.tributary.broker.produce.ProduceHandler;
+import io.tributary.broker.producer.InitProducerIdHandler;
+import io.tributary.broker.protocol.RequestDispatcher;
+import io.tributary.broker.replica.PartitionLookup;
+import io.tributary.broker.replica.ReplicaManager;
+import io.tributary.broker.topic.CreateTopicsHandler;
+import io.tributary.broker.topic.DeleteTopicsHandler;
+import io.tributary.broker.topic.MetadataHandler;
+import io.tributary.broker.topic.MetadataWaiter;
+import io.tributary.broker.topic.TopicCreator;
+import io.tributary.broker.topic.TopicLookup;
+import io.tributary.coordinator.cluster.ClusterIdentity;
+import io.tributary.coordinator.controller.Controller;
+import io.tributary.coordinator.controller.ControllerElection;
+import io.tributary.coordinator.membership.BrokerRegistry;
+import io.tributary.coordinator.producerid.ProducerIdAllocator;
+import io.tributary.coordinator.metadata.TopicMetadataCache;
+import io.tributary.coordinator.topics.TopicStore;
+import io.tributary.zk.CuratorClientFactory;
+import io.tributary.zk.ZkClientConfig;
+import io.tributary.zk.model.BrokerRegistration;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One broker process, assembled: ZooKeeper session, logs, metadata caches, elections, the Kafka
+ * listener. {@link #start} brings them up in an order that never exposes a half-started broker to the
+ * cluster; {@link #close} takes them down in reverse.
+ */
+public final class Broker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Broker.class);
+
+    private final BrokerConfig config;
+    private final int brokerId;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private Vertx vertx;
+    private KafkaServer server;
+    private ListenerAddress advertised;
+    private volatile boolean closed;
+
+    private Broker(BrokerConfig config) {
+        this.config = config;
+        this.brokerId = config.brokerId();
+    }
+
+    /**
+     * Starts a broker and returns once it serves requests and is registered. On any failure everything
+     * already started is closed again and the exception names what went wrong.
+     */
+    public static Broker start(BrokerConfig config) throws Exception {
+        Broker broker = new Broker(config);
+        try {
+            broker.startComponents();
+            return broker;
+        } catch (Exception e) {
+            broker.close();
+            throw e;
+        }
+    }
+
+    public int brokerId() {
+        return brokerId;
+    }
+
+    /** The port the Kafka listener is bound to (the real one when the config says 0). */
+    public int port() {
+        return server.port();
+    }
+
+    public ListenerAddress advertisedListener() {
+        return advertised;
+    }
+
+    private void startComponents() throws Exception {
+        ZkClientConfig zkConfig = new ZkClientConfig(config.zookeeperHosts(), config.zookeeperChroot(),
+                config.get(BrokerConfig.ZOOKEEPER_SESSION_TIMEOUT_MS), config.get(BrokerConfig.ZOOKEEPER_CONNECTION_TIMEOUT_MS));
+        CuratorFramework zk = CuratorClientFactory.newClient(zkConfig);
+        toClose.add(zk);
+        CuratorClientFactory.startAndAwait(zk, zkConfig);
+
+        LogManager logManager = new LogManager(config.get(BrokerConfig.LOG_DIRS), logConfig());
+        toClose.add(logManager);
+        logManager.loadExisting();
+
+        ExecutorService ioPool = pool("io", config.get(BrokerConfig.NUM_IO_THREADS));
+        ExecutorService readPool = pool("read", config.get(BrokerConfig.NUM_IO_THREADS));
+        ExecutorService zkPool = pool("zk", 4);
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, threads("timer"));
+        // Fetch and CreateTopics deadlines are cancelled when answered early; at shutdown none may hold us up.
+        timers.setRemoveOnCancelPolicy(true);
+        timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        toClose.add(() -> shutdown(List.of(ioPool, readPool, zkPool, timers)));
+
+        String clusterId = ClusterIdentity.getOrCreate(zk);
+        BrokerRegistry registry = new BrokerRegistry(zk);
+        toClose.add(registry);
+        registry.start();
+        TopicMetadataCache metadata = new TopicMetadataCache(zk);
+        toClose.add(metadata);
+        metadata.start();
+        ControllerElection controllerElection = new ControllerElection(zk, brokerId);
+        toClose.add(controllerElection);
+        TopicStore topicStore = new TopicStore(zk);
+        ReplicaManager replicas = new ReplicaManager(brokerId, zk, logManager, ioPool,
+                config.get(BrokerConfig.MIN_INSYNC_REPLICAS));
+        toClose.add(replicas);
+
+        MetadataWaiter waiter = new MetadataWaiter(metadata, timers);
+        metadata.addListener(waiter);
+        TopicLookup topics = new TopicLookup(metadata);
+        PartitionLookup partitions = new PartitionLookup(brokerId, replicas);
+        TopicCreator creator = new TopicCreator(brokerId, registry, topicStore, config.get(BrokerConfig.NUM_PARTITIONS),
+                config.get(BrokerConfig.DEFAULT_REPLICATION_FACTOR));
+        ProducerIdAllocator producerIds = new ProducerIdAllocator(zk, brokerId, 1000);
+
+        RequestDispatcher dispatcher = RequestDispatcher.builder(brokerId)
+                .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(brokerId, clusterId, registry, controllerElection,
+                        metadata, creator, config.get(BrokerConfig.AUTO_CREATE_TOPICS_ENABLE), zkPool))
+                .register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(topics, partitions))
+                .register(ApiKeys.FETCH, 4, 17, new FetchHandler(topics, partitions, readPool, timers))
+                .register(ApiKeys.LIST_OFFSETS, 1, 10, new ListOffsetsHandler(topics, partitions, readPool))
+                .register(ApiKeys.CREATE_TOPICS, 2, 7, new CreateTopicsHandler(controllerElection, creator, waiter, zkPool))
+                .register(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsHandler(brokerId,
+                        config.get(BrokerConfig.DELETE_TOPIC_ENABLE), controllerElection, topicStore, topics, waiter, zkPool))
+                .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(brokerId, producerIds, zkPool))
+                .build();
+
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
+        server = new KafkaServer(vertx, config.listener(), dispatcher, config.get(BrokerConfig.SOCKET_REQUEST_MAX_BYTES), brokerId);
+        server.start(Math.max(1, Runtime.getRuntime().availableProcessors()))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        // Register only once the listener is bound, so the registration always names a live address.
+        advertised = config.advertisedListener(localHostName());
+        ListenerAddress withPort = new ListenerAddress(advertised.securityProtocol(), advertised.host(),
+                advertised.port() == 0 ? server.port() : advertised.port());
+        advertised = withPort;
+        registry.register(new BrokerRegistration(brokerId, withPort.host(), withPort.port(), config.rack(),
+                List.of(withPort.toString()), System.currentTimeMillis()));
+
+        // Join elections only after registering: a broker with a duplicate id must never lead anything.
+        metadata.addListener(replicas);
+        metadata.topics().values().forEach(replicas::topicChanged);
+        controllerElection.start();
+        Controller controller = new Controller(zk, controllerElection);
+        toClose.add(controller);
+        controller.start();
+
+        long retentionInterval = config.get(BrokerConfig.LOG_RETENTION_CHECK_INTERVAL_MS);
+        timers.scheduleWithFixedDelay(replicas::enforceRetention, retentionInterval, retentionInterval, TimeUnit.MILLISECONDS);
+        log.info("Tributary broker {} started, listening on {}:{} (cluster {})", brokerId, withPort.host(), withPort.port(), clusterId);
+    }
+
+    private LogConfig logConfig() {
+        LogConfig defaults = LogConfig.defaults();
+        return new LogConfig(config.get(BrokerConfig.LOG_SEGMENT_BYTES), config.get(BrokerConfig.LOG_ROLL_MS),
+                config.get(BrokerConfig.LOG_RETENTION_MS), config.get(BrokerConfig.LOG_RETENTION_BYTES),
+                config.get(BrokerConfig.LOG_INDEX_INTERVAL_BYTES), config.get(BrokerConfig.MESSAGE_MAX_BYTES),
+                defaults.flushIntervalMessages());
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    private ExecutorService pool(String name, int threads) {
+        return Executors.newFixedThreadPool(threads, threads(name));
+    }
+
+    private ThreadFactory threads(String name) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "broker-" + brokerId + "-" + name + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private static void shutdown(List<ExecutorService> pools) throws InterruptedException {
+        for (ExecutorService pool : pools) {
+            pool.shutdown();
+        }
+        for (ExecutorService pool : pools) {
+            pool.awaitTermination(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Stops serving, leaves every election (so leadership moves at once instead of after the session
+     * timeout), flushes the logs and closes the ZooKeeper session, which removes this broker's
+     * registration.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        log.info("Broker {}: shutting down", brokerId);
+        if (server != null) {
+            try {
+                server.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.warn("Broker {}: stopping the listener failed", brokerId, e);
+            }
+        }
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            try {
+                toClose.get(i).close();
+            } catch (Exception e) {
+                log.warn("Broker {}: closing {} failed", brokerId, toClose.get(i), e);
+            }
+        }
+        if (vertx != null) {
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.warn("Broker {}: closing Vert.x failed", brokerId, e);
+            }
+        }
+        log.info("Broker {}: shut down", brokerId);
+    }
+}

@@ -1,0 +1,179 @@
+package io.tributary.broker.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+
+/**
+ * The broker's settings, parsed once from Kafka-named properties and validated at start-up. An
+ * unknown key is refused too: a typo in a setting should stop the broker, not be silently ignored.
+ */
+public final class BrokerConfig {
+
+    public static final Setting<Integer> BROKER_ID = Setting.intAtLeast("broker.id", 0, null,
+            "Unique id of this broker in the cluster (required).");
+    public static final Setting<ListenerAddress> LISTENERS = new Setting<>("listeners", "PLAINTEXT://:9092",
+            ListenerAddress::parse, "Address the broker listens on for the Kafka protocol; an empty host binds every interface.");
+    public static final Setting<String> ADVERTISED_LISTENERS = new Setting<>("advertised.listeners", "",
+            text -> text.isBlank() ? "" : ListenerAddress.parse(text).toString(),
+            "Address given to clients in Metadata; defaults to listeners (with this host's name if that host is empty).");
+    public static final Setting<String> BROKER_RACK = new Setting<>("broker.rack", "", String::trim,
+            "Rack of this broker; replica assignment spreads replicas over racks.");
+    public static final Setting<List<Path>> LOG_DIRS = new Setting<>("log.dirs", "/tmp/tributary-logs",
+            BrokerConfig::parseLogDirs, "Comma-separated directories holding partition logs.");
+    public static final Setting<String> ZOOKEEPER_CONNECT = new Setting<>("zookeeper.connect", "localhost:2181/tributary",
+            BrokerConfig::parseZookeeperConnect,
+            "ZooKeeper connect string host:port[,host:port...][/chroot]; without a chroot the cluster lives under /tributary.");
+    public static final Setting<Integer> ZOOKEEPER_SESSION_TIMEOUT_MS = Setting.intAtLeast("zookeeper.session.timeout.ms", 1000, 18000,
+            "ZooKeeper session timeout: how long a killed broker keeps its registration and leaderships.");
+    public static final Setting<Integer> ZOOKEEPER_CONNECTION_TIMEOUT_MS = Setting.intAtLeast("zookeeper.connection.timeout.ms", 100, 10000,
+            "How long start-up waits for ZooKeeper before giving up with an error.");
+    public static final Setting<Integer> NUM_PARTITIONS = Setting.intAtLeast("num.partitions", 1, 1,
+            "Partitions of an auto-created topic, and of CreateTopics asking for the default (-1).");
+    public static final Setting<Integer> DEFAULT_REPLICATION_FACTOR = Setting.intAtLeast("default.replication.factor", 1, 1,
+            "Replication factor of auto-created topics and of CreateTopics asking for the default (-1).");
+    public static final Setting<Integer> MIN_INSYNC_REPLICAS = Setting.intAtLeast("min.insync.replicas", 1, 1,
+            "Smallest ISR that accepts acks=all produces.");
+    public static final Setting<Long> REPLICA_LAG_TIME_MAX_MS = Setting.longAtLeast("replica.lag.time.max.ms", 1, 30000,
+            "A follower not caught up for this long leaves the ISR.");
+    public static final Setting<Boolean> AUTO_CREATE_TOPICS_ENABLE = Setting.bool("auto.create.topics.enable", true,
+            "Create a topic when a client asks Metadata for it and allows auto-creation (as kcat -P does).");
+    public static final Setting<Boolean> DELETE_TOPIC_ENABLE = Setting.bool("delete.topic.enable", true,
+            "Allow DeleteTopics.");
+    public static final Setting<Long> LOG_SEGMENT_BYTES = Setting.longAtLeast("log.segment.bytes", 1024, 1073741824L,
+            "Size at which a partition's active segment is rolled.");
+    public static final Setting<Long> LOG_ROLL_MS = Setting.longAtLeast("log.roll.ms", 1, 7L * 24 * 3600 * 1000,
+            "Age at which a partition's active segment is rolled.");
+    public static final Setting<Long> LOG_RETENTION_MS = Setting.longAtLeast("log.retention.ms", -1, 7L * 24 * 3600 * 1000,
+            "Segments whose newest record is older than this are deleted; -1 keeps them forever.");
+    public static final Setting<Long> LOG_RETENTION_BYTES = Setting.longAtLeast("log.retention.bytes", -1, -1,
+            "Oldest segments are deleted while a partition is larger than this; -1 means no size limit.");
+    public static final Setting<Long> LOG_RETENTION_CHECK_INTERVAL_MS = Setting.longAtLeast("log.retention.check.interval.ms", 100, 300000,
+            "How often retention runs.");
+    public static final Setting<Integer> LOG_INDEX_INTERVAL_BYTES = Setting.intAtLeast("log.index.interval.bytes", 0, 4096,
+            "Bytes of log between two offset-index entries.");
+    public static final Setting<Integer> MESSAGE_MAX_BYTES = Setting.intAtLeast("message.max.bytes", 0, 1048588,
+            "Largest record batch the broker accepts.");
+    public static final Setting<Integer> SOCKET_REQUEST_MAX_BYTES = Setting.intAtLeast("socket.request.max.bytes", 1024, 104857600,
+            "Largest request frame; a bigger size field closes the connection.");
+    public static final Setting<Integer> NUM_IO_THREADS = Setting.intAtLeast("num.io.threads", 1, 8,
+            "Threads doing disk I/O (appends, flushes, retention) for all partitions.");
+
+    static final List<Setting<?>> ALL = List.of(BROKER_ID, LISTENERS, ADVERTISED_LISTENERS, BROKER_RACK, LOG_DIRS,
+            ZOOKEEPER_CONNECT, ZOOKEEPER_SESSION_TIMEOUT_MS, ZOOKEEPER_CONNECTION_TIMEOUT_MS, NUM_PARTITIONS,
+            DEFAULT_REPLICATION_FACTOR, MIN_INSYNC_REPLICAS, REPLICA_LAG_TIME_MAX_MS, AUTO_CREATE_TOPICS_ENABLE,
+            DELETE_TOPIC_ENABLE, LOG_SEGMENT_BYTES, LOG_ROLL_MS, LOG_RETENTION_MS, LOG_RETENTION_BYTES,
+            LOG_RETENTION_CHECK_INTERVAL_MS, LOG_INDEX_INTERVAL_BYTES, MESSAGE_MAX_BYTES, SOCKET_REQUEST_MAX_BYTES,
+            NUM_IO_THREADS);
+
+    private final Map<String, Object> values;
+
+    private BrokerConfig(Map<String, Object> values) {
+        this.values = values;
+    }
+
+    /** Parses and validates every setting; throws {@link BrokerConfigException} naming the first bad key. */
+    public static BrokerConfig from(Properties properties) {
+        Map<String, Setting<?>> known = new LinkedHashMap<>();
+        ALL.forEach(s -> known.put(s.name(), s));
+        TreeSet<String> unknown = new TreeSet<>();
+        for (String key : properties.stringPropertyNames()) {
+            if (!known.containsKey(key)) {
+                unknown.add(key);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new BrokerConfigException("Unknown setting(s) " + String.join(", ", unknown)
+                    + "; known settings are: " + String.join(", ", known.keySet()));
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Setting<?> setting : ALL) {
+            String text = properties.getProperty(setting.name(), setting.defaultValue());
+            if (text == null) {
+                throw new BrokerConfigException("Missing required setting " + setting.name() + ": " + setting.doc());
+            }
+            values.put(setting.name(), setting.parse(text));
+        }
+        return new BrokerConfig(values);
+    }
+
+    public <T> T get(Setting<T> setting) {
+        @SuppressWarnings("unchecked")
+        T value = (T) values.get(setting.name());
+        return value;
+    }
+
+    public int brokerId() {
+        return get(BROKER_ID);
+    }
+
+    public ListenerAddress listener() {
+        return get(LISTENERS);
+    }
+
+    /** The address clients are told to connect to. */
+    public ListenerAddress advertisedListener(String localHostName) {
+        String advertised = get(ADVERTISED_LISTENERS);
+        ListenerAddress address = advertised.isEmpty() ? listener() : ListenerAddress.parse(advertised);
+        if (address.host().isEmpty() || address.host().equals("0.0.0.0")) {
+            return new ListenerAddress(address.securityProtocol(), localHostName, address.port());
+        }
+        return address;
+    }
+
+    public String rack() {
+        String rack = get(BROKER_RACK);
+        return rack.isEmpty() ? null : rack;
+    }
+
+    /** ZooKeeper hosts without the chroot, e.g. {@code localhost:2181}. */
+    public String zookeeperHosts() {
+        String connect = get(ZOOKEEPER_CONNECT);
+        int slash = connect.indexOf('/');
+        return slash < 0 ? connect : connect.substring(0, slash);
+    }
+
+    /** The chroot of zookeeper.connect; without one the cluster lives under /tributary (DESIGN.md). */
+    public String zookeeperChroot() {
+        String connect = get(ZOOKEEPER_CONNECT);
+        int slash = connect.indexOf('/');
+        return slash < 0 ? "/tributary" : connect.substring(slash);
+    }
+
+    /** The settings' names, defaults and meanings, in declaration order, for docs and --help. */
+    public static List<Setting<?>> settings() {
+        return ALL;
+    }
+
+    private static String parseZookeeperConnect(String text) {
+        String connect = text.trim();
+        int slash = connect.indexOf('/');
+        String hosts = slash < 0 ? connect : connect.substring(0, slash);
+        String chroot = slash < 0 ? "/" : connect.substring(slash);
+        for (String host : hosts.split(",")) {
+            if (!host.matches("[A-Za-z0-9.\\-]+:\\d{1,5}") && !host.matches("\\[[0-9a-fA-F:]+\\]:\\d{1,5}")) {
+                throw new IllegalArgumentException("must be host:port[,host:port...][/chroot]; '" + host + "' is not host:port");
+            }
+        }
+        if (chroot.length() > 1 && (chroot.endsWith("/") || chroot.contains("//"))) {
+            throw new IllegalArgumentException("the chroot '" + chroot + "' must not end with '/' or contain '//'");
+        }
+        return connect;
+    }
+
+    private static List<Path> parseLogDirs(String text) {
+        List<Path> dirs = new ArrayList<>();
+        for (String part : Arrays.asList(text.split(","))) {
+            if (part.isBlank()) {
+                throw new IllegalArgumentException("must be a comma-separated list of directories without empty entries");
+            }
+            dirs.add(Path.of(part.trim()));
+        }
+        return List.copyOf(dirs);
+    }
+}

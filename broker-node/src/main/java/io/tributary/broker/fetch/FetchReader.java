@@ -1,0 +1,106 @@
+package io.tributary.broker.fetch;
+
+import io.tributary.broker.log.LogReadResult;
+import io.tributary.broker.log.OffsetOutOfRangeException;
+import io.tributary.broker.protocol.ApiError;
+import io.tributary.broker.replica.Partition;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.Records;
+
+/** Reads every partition of a fetch once and builds the response; blocking (disk), so off the event loop. */
+final class FetchReader {
+
+    private final List<FetchTarget> targets;
+    private final int maxBytes;
+    private final short version;
+
+    FetchReader(List<FetchTarget> targets, int maxBytes, short version) {
+        this.targets = targets;
+        this.maxBytes = maxBytes;
+        this.version = version;
+    }
+
+    List<FetchTarget> targets() {
+        return targets;
+    }
+
+    /** A built response and how many record bytes it carries. */
+    record Result(FetchResponseData response, int bytes, boolean hasError) {}
+
+    Result read() {
+        FetchResponseData response = new FetchResponseData().setSessionId(0);
+        Map<String, FetchResponseData.FetchableTopicResponse> byTopic = new LinkedHashMap<>();
+        int bytes = 0;
+        boolean hasError = false;
+        for (FetchTarget target : targets) {
+            FetchResponseData.PartitionData data = new FetchResponseData.PartitionData()
+                    .setPartitionIndex(target.partitionIndex());
+            // KIP-74: the response limit may be exceeded only to return the first batch of the first partition.
+            int budget = Math.min(target.partitionMaxBytes(), Math.max(maxBytes - bytes, 0));
+            if (target.resolveError() != null) {
+                setError(data, target.resolveError());
+                hasError = true;
+            } else if (budget == 0 && bytes > 0) {
+                fillOffsets(data, target.partition());
+                data.setRecords(MemoryRecords.EMPTY);
+            } else {
+                try {
+                    Records records = read(target.partition(), target.fetchOffset(), Math.max(budget, 1));
+                    fillOffsets(data, target.partition());
+                    data.setRecords(records);
+                    bytes += records.sizeInBytes();
+                } catch (ApiError e) {
+                    setError(data, e);
+                    fillOffsets(data, target.partition());
+                    hasError = true;
+                }
+            }
+            topicResponse(byTopic, response, target).partitions().add(data);
+        }
+        return new Result(response, bytes, hasError);
+    }
+
+    private static Records read(Partition partition, long fetchOffset, int maxBytes) {
+        if (!partition.isLeader()) {
+            throw new ApiError(Errors.NOT_LEADER_OR_FOLLOWER, "no longer the leader of " + partition.topicPartition());
+        }
+        try {
+            LogReadResult result = partition.readCommitted(fetchOffset, maxBytes);
+            return result.records();
+        } catch (OffsetOutOfRangeException e) {
+            throw new ApiError(Errors.OFFSET_OUT_OF_RANGE, "offset " + fetchOffset + " of " + partition.topicPartition()
+                    + " is outside " + partition.logStartOffset() + ".." + partition.logEndOffset());
+        }
+    }
+
+    private void fillOffsets(FetchResponseData.PartitionData data, Partition partition) {
+        long highWatermark = partition.highWatermark();
+        data.setHighWatermark(highWatermark).setLastStableOffset(highWatermark).setLogStartOffset(partition.logStartOffset());
+    }
+
+    private static void setError(FetchResponseData.PartitionData data, ApiError error) {
+        data.setErrorCode(error.error().code()).setHighWatermark(-1).setRecords(MemoryRecords.EMPTY);
+    }
+
+    private FetchResponseData.FetchableTopicResponse topicResponse(Map<String, FetchResponseData.FetchableTopicResponse> byTopic,
+                                                                   FetchResponseData response, FetchTarget target) {
+        boolean byId = version >= FetchTarget.FIRST_VERSION_WITH_TOPIC_IDS;
+        String key = byId ? target.topicId().toString() : target.topicName();
+        return byTopic.computeIfAbsent(key, k -> {
+            FetchResponseData.FetchableTopicResponse topic = new FetchResponseData.FetchableTopicResponse();
+            if (byId) {
+                topic.setTopicId(target.topicId() == null ? Uuid.ZERO_UUID : target.topicId());
+            } else {
+                topic.setTopic(target.topicName());
+            }
+            response.responses().add(topic);
+            return topic;
+        });
+    }
+}

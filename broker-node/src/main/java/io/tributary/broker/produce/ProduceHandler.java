@@ -1,0 +1,102 @@
+package io.tributary.broker.produce;
+
+import io.tributary.broker.log.AppendResult;
+import io.tributary.broker.protocol.ApiError;
+import io.tributary.broker.protocol.ApiHandler;
+import io.tributary.broker.protocol.RequestContext;
+import io.tributary.broker.replica.Partition;
+import io.tributary.broker.replica.PartitionLookup;
+import io.tributary.broker.topic.TopicLookup;
+import io.tributary.coordinator.metadata.TopicMetadata;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.RecordBatch;
+
+/** Produce: appends each partition's batches on its leader and answers per partition. */
+public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
+
+    /** Produce v13 names topics by id (KIP-516). */
+    private static final short FIRST_VERSION_WITH_TOPIC_IDS = 13;
+
+    private final TopicLookup topics;
+    private final PartitionLookup partitions;
+
+    public ProduceHandler(TopicLookup topics, PartitionLookup partitions) {
+        this.topics = topics;
+        this.partitions = partitions;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context, ProduceRequestData request) {
+        short version = context.apiVersion();
+        short acks = request.acks();
+        boolean byId = version >= FIRST_VERSION_WITH_TOPIC_IDS;
+        ProduceResponseData response = new ProduceResponseData();
+        List<CompletableFuture<Void>> appends = new ArrayList<>();
+        for (ProduceRequestData.TopicProduceData topicData : request.topicData()) {
+            TopicProduceResponse topicResponse = new TopicProduceResponse();
+            if (byId) {
+                topicResponse.setTopicId(topicData.topicId());
+            } else {
+                topicResponse.setName(topicData.name());
+            }
+            response.responses().add(topicResponse);
+            for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
+                PartitionProduceResponse partitionResponse = new PartitionProduceResponse().setIndex(partitionData.index());
+                topicResponse.partitionResponses().add(partitionResponse);
+                appends.add(append(byId, topicData, partitionData, acks)
+                        .handle((appended, failure) -> {
+                            fill(partitionResponse, appended, failure, version);
+                            return null;
+                        }));
+            }
+        }
+        return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new))
+                .thenApply(done -> acks == 0 ? null : response);
+    }
+
+    private CompletableFuture<Partition.Appended> append(boolean byId, ProduceRequestData.TopicProduceData topicData,
+                                                         ProduceRequestData.PartitionProduceData partitionData, short acks) {
+        try {
+            if (acks != 0 && acks != 1 && acks != -1) {
+                throw new ApiError(Errors.INVALID_REQUIRED_ACKS, "acks must be 0, 1 or -1 (all), not " + acks);
+            }
+            TopicMetadata topic = topics.resolve(byId, topicData.name(), topicData.topicId());
+            Partition partition = partitions.leaderFor(topic, partitionData.index());
+            if (!(partitionData.records() instanceof MemoryRecords records) || records.sizeInBytes() == 0) {
+                throw new ApiError(Errors.INVALID_RECORD, "produce request for " + partition.topicPartition()
+                        + " carries no record batch");
+            }
+            return partition.appendAsLeader(records, acks)
+                    .thenApply(result -> new Partition.Appended(result, partition.logStartOffset()));
+        } catch (ApiError e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static void fill(PartitionProduceResponse response, Partition.Appended appended, Throwable failure, short version) {
+        if (failure != null) {
+            ApiError error = ApiError.from(failure);
+            response.setErrorCode(error.error().code()).setBaseOffset(-1);
+            if (version >= 8) {
+                response.setErrorMessage(error.getMessage());
+            }
+            return;
+        }
+        AppendResult result = appended.result();
+        response.setErrorCode(Errors.NONE.code())
+                .setBaseOffset(result.firstOffset())
+                .setLogAppendTimeMs(RecordBatch.NO_TIMESTAMP);
+        if (version >= 5) {
+            response.setLogStartOffset(appended.logStartOffset());
+        }
+    }
+}
