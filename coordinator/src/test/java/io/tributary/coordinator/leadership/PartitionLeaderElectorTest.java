@@ -1,0 +1,192 @@
+package io.tributary.coordinator.leadership;
+
+import io.tributary.coordinator.Versioned;
+import io.tributary.coordinator.ZkTestBase;
+import io.tributary.coordinator.topics.TopicStore;
+import io.tributary.zk.model.PartitionState;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.test.KillSession;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PartitionLeaderElectorTest extends ZkTestBase {
+
+    private static final String TOPIC = "events";
+
+    private TopicStore store;
+    private final ExecutorService callbacks = Executors.newSingleThreadExecutor();
+
+    /** What one broker's replica saw, in order. */
+    private static final class Recorder implements PartitionLeaderElector.Listener {
+        final List<String> events = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void becameLeader(int leaderEpoch, PartitionState state, int zkVersion) {
+            events.add("leader epoch " + leaderEpoch + " isr " + state.isr() + " v" + zkVersion);
+        }
+
+        @Override
+        public void lostLeadership(String reason) {
+            events.add("lost: " + reason);
+        }
+    }
+
+    @BeforeEach
+    void createTopic() {
+        store = new TopicStore(newClient());
+        store.createTopic(TOPIC, Map.of(0, List.of(1, 2, 3)), Map.of());
+        closeAfterTest(callbacks::shutdownNow);
+    }
+
+    private PartitionLeaderElector elector(CuratorFramework zk, int brokerId, Recorder recorder) {
+        PartitionLeaderElector elector = closeAfterTest(new PartitionLeaderElector(zk, brokerId, TOPIC, 0, recorder, callbacks));
+        elector.start();
+        return elector;
+    }
+
+    private PartitionState state() {
+        return store.readPartitionState(TOPIC, 0).orElseThrow().value();
+    }
+
+    @Test
+    void exactlyOneIsrMemberLeadsAndTheNextTakesOverWithTheNextEpoch() {
+        store.casPartitionState(TOPIC, 0, new PartitionState(-1, 0, List.of(1, 2)), 0);
+        Recorder r1 = new Recorder();
+        Recorder r2 = new Recorder();
+        Recorder r3 = new Recorder();
+        PartitionLeaderElector e1 = elector(newClient(), 1, r1);
+        PartitionLeaderElector e2 = elector(newClient(), 2, r2);
+        PartitionLeaderElector e3 = elector(newClient(), 3, r3);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> state().leader() != -1);
+        PartitionState first = state();
+        assertEquals(1, first.leaderEpoch());
+        assertEquals(List.of(1, 2), first.isr());
+        PartitionLeaderElector leader = first.leader() == 1 ? e1 : e2;
+        PartitionLeaderElector follower = first.leader() == 1 ? e2 : e1;
+        Recorder leaderEvents = first.leader() == 1 ? r1 : r2;
+        Recorder followerEvents = first.leader() == 1 ? r2 : r1;
+        await().atMost(Duration.ofSeconds(10)).until(() -> leader.state() == PartitionLeaderElector.State.LEADER);
+        assertEquals(1, leader.leaderEpoch());
+        assertEquals(PartitionLeaderElector.State.CANDIDATE, follower.state());
+        assertEquals(PartitionLeaderElector.State.WAITING_FOR_ISR, e3.state(), "broker 3 is not in the ISR");
+        await().atMost(Duration.ofSeconds(10)).until(() -> leaderEvents.events.equals(List.of("leader epoch 1 isr [1, 2] v2")));
+
+        leader.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> state().leader() == otherOf(first.leader()));
+        assertEquals(new PartitionState(otherOf(first.leader()), 2, List.of(1, 2)), state());
+        await().atMost(Duration.ofSeconds(10)).until(() -> followerEvents.events.equals(List.of("leader epoch 2 isr [1, 2] v3")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> leaderEvents.events.equals(
+                List.of("leader epoch 1 isr [1, 2] v2", "lost: elector closed")));
+        assertEquals(List.of(), r3.events, "a broker outside the ISR never leads");
+        assertEquals(PartitionLeaderElector.State.WAITING_FOR_ISR, e3.state());
+    }
+
+    private static int otherOf(int leader) {
+        return leader == 1 ? 2 : 1;
+    }
+
+    @Test
+    void aBrokerOutsideTheIsrNeverLeadsEvenWhenAlone() {
+        store.casPartitionState(TOPIC, 0, new PartitionState(-1, 0, List.of(1, 2)), 0);
+        Recorder r3 = new Recorder();
+        PartitionLeaderElector e3 = elector(newClient(), 3, r3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> e3.state() == PartitionLeaderElector.State.WAITING_FOR_ISR);
+        Recorder r1 = new Recorder();
+        PartitionLeaderElector e1 = elector(newClient(), 1, r1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> e1.state() == PartitionLeaderElector.State.LEADER);
+        assertEquals(new PartitionState(1, 1, List.of(1, 2)), state());
+        assertEquals(PartitionLeaderElector.State.WAITING_FOR_ISR, e3.state());
+        assertEquals(List.of(), r3.events);
+    }
+
+    @Test
+    void aBrokerAddedToTheIsrJoinsAndCanTakeOver() {
+        store.casPartitionState(TOPIC, 0, new PartitionState(-1, 0, List.of(1)), 0);
+        Recorder r1 = new Recorder();
+        Recorder r3 = new Recorder();
+        PartitionLeaderElector e1 = elector(newClient(), 1, r1);
+        PartitionLeaderElector e3 = elector(newClient(), 3, r3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> e1.state() == PartitionLeaderElector.State.LEADER);
+        assertEquals(PartitionLeaderElector.State.WAITING_FOR_ISR, e3.state());
+
+        assertTrue(e1.updateIsr(List.of(1, 3)), "the leader expands the ISR by CAS");
+        assertEquals(new Versioned<>(new PartitionState(1, 1, List.of(1, 3)), 3), store.readPartitionState(TOPIC, 0).orElseThrow());
+        await().atMost(Duration.ofSeconds(10)).until(() -> e3.state() == PartitionLeaderElector.State.CANDIDATE);
+
+        e1.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> e3.state() == PartitionLeaderElector.State.LEADER);
+        assertEquals(new PartitionState(3, 2, List.of(1, 3)), state());
+        assertThrows(IllegalArgumentException.class, () -> e3.updateIsr(List.of(1)), "the ISR keeps its leader");
+    }
+
+    @Test
+    void aLeaderFencedByANewerStateLosesLeadershipAtOnce() {
+        store.casPartitionState(TOPIC, 0, new PartitionState(-1, 0, List.of(1, 2)), 0);
+        Recorder r1 = new Recorder();
+        PartitionLeaderElector e1 = elector(newClient(), 1, r1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> e1.state() == PartitionLeaderElector.State.LEADER);
+        Versioned<PartitionState> current = store.readPartitionState(TOPIC, 0).orElseThrow();
+
+        // Another writer (a newer leader, say) moves leadership to broker 2 at epoch 2.
+        assertTrue(store.casPartitionState(TOPIC, 0, current.value().withLeader(2), current.zkVersion()));
+        // Broker 1 stops leading at once; as broker 2 is not actually in the latch, broker 1 wins
+        // the latch again and claims a newer epoch rather than reusing its fenced one.
+        await().atMost(Duration.ofSeconds(10)).until(() -> r1.events.size() == 3);
+        assertEquals(List.of("leader epoch 1 isr [1, 2] v2", "lost: the state znode names leader 2 at epoch 2",
+                "leader epoch 3 isr [1, 2] v4"), r1.events);
+        assertEquals(new PartitionState(1, 3, List.of(1, 2)), state());
+    }
+
+    @Test
+    void theLeaderFollowsRewritesOfItsOwnStateAndWritesTheIsrOnTop() {
+        store.casPartitionState(TOPIC, 0, new PartitionState(-1, 0, List.of(1, 2)), 0);
+        Recorder r1 = new Recorder();
+        PartitionLeaderElector e1 = elector(newClient(), 1, r1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> e1.state() == PartitionLeaderElector.State.LEADER);
+        Versioned<PartitionState> current = store.readPartitionState(TOPIC, 0).orElseThrow();
+        assertEquals(current.zkVersion(), e1.leaderZkVersion());
+        // A rewrite that still names broker 1 at its epoch does not fence it; the elector tracks the version.
+        assertTrue(store.casPartitionState(TOPIC, 0, current.value(), current.zkVersion()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> e1.leaderZkVersion() == current.zkVersion() + 1);
+        assertTrue(e1.updateIsr(List.of(1)));
+        assertEquals(new Versioned<>(new PartitionState(1, 1, List.of(1)), current.zkVersion() + 2),
+                store.readPartitionState(TOPIC, 0).orElseThrow());
+        assertEquals(List.of("leader epoch 1 isr [1, 2] v2"), r1.events);
+    }
+
+    @Test
+    void sessionExpiryReportsLostLeadershipAndTheNextIsrMemberLeads() throws Exception {
+        store.casPartitionState(TOPIC, 0, new PartitionState(-1, 0, List.of(1, 2)), 0);
+        CuratorFramework client1 = newClient();
+        Recorder r1 = new Recorder();
+        PartitionLeaderElector e1 = elector(client1, 1, r1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> e1.state() == PartitionLeaderElector.State.LEADER);
+        Recorder r2 = new Recorder();
+        PartitionLeaderElector e2 = elector(newClient(), 2, r2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> e2.state() == PartitionLeaderElector.State.CANDIDATE);
+
+        KillSession.kill(client1.getZookeeperClient().getZooKeeper());
+        await().atMost(Duration.ofSeconds(10)).until(() -> r1.events.size() >= 2);
+        assertTrue(r1.events.get(1).startsWith("lost: "), r1.events.toString());
+        // Someone leads again, at a higher epoch, and the state names exactly that elector.
+        await().atMost(Duration.ofSeconds(20)).until(() -> state().leaderEpoch() >= 2
+                && (e1.state() == PartitionLeaderElector.State.LEADER) != (e2.state() == PartitionLeaderElector.State.LEADER));
+        PartitionLeaderElector leader = e1.state() == PartitionLeaderElector.State.LEADER ? e1 : e2;
+        assertEquals(leader == e1 ? 1 : 2, state().leader());
+        assertEquals(state().leaderEpoch(), leader.leaderEpoch());
+    }
+}
