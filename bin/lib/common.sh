@@ -143,6 +143,8 @@ build_if_needed() {
     # The stamp's time is taken before the build, so a source saved during the build counts as newer.
     local stamp_next="$BUILD_STAMP.next"
     touch "$stamp_next"
+    # copy-dependencies never removes a jar, so a changed dependency would leave its old version beside the new.
+    rm -rf "$TRIBUTARY_ROOT/broker-node/target/lib" "$TRIBUTARY_ROOT/cli/target/lib"
     (cd "$TRIBUTARY_ROOT" && mvn_quiet -DskipTests -pl broker-node,cli -am package) \
       || { rm -f "$stamp_next"; die "the build failed (see Maven's output above)"; }
     mv "$stamp_next" "$BUILD_STAMP"
