@@ -240,12 +240,18 @@ public final class PartitionLog implements Closeable {
      * Appends batches copied from the leader, keeping their offsets and leader epochs. The first batch must
      * start at or after the log end offset and the batches must be contiguous; a gap (the leader's log
      * starts later) begins a new segment at the first batch. CRCs are checked; the size limit is the
-     * leader's business and is not applied, as in Kafka.
+     * leader's business and is not applied, as in Kafka. Empty records append nothing and return
+     * {@code batchCount == 0} with {@code firstOffset} = the log end offset.
      */
     public AppendResult appendAsFollower(MemoryRecords records, long nowMs) {
         writeLock.lock();
         try {
             ensureOpen();
+            if (records.sizeInBytes() == 0) {
+                // A fetch that brought nothing: not an error for a follower.
+                return new AppendResult(logEndOffset, logEndOffset - 1, RecordBatch.NO_TIMESTAMP,
+                        RecordBatch.NO_TIMESTAMP, 0, 0);
+            }
             ValidatedBatches validated = ValidatedBatches.validate(records, -1, name);
             List<MutableRecordBatch> batches = validated.batches();
             long expected = batches.get(0).baseOffset();

@@ -127,6 +127,8 @@ class PartitionLogTruncationTest {
             }
             assertEquals(30, follower.logEndOffset());
             assertEquals(batchesUpTo(10), readAll(follower));
+            assertEquals(new AppendResult(30, 29, -1, -1, 0, 0), follower.appendAsFollower(MemoryRecords.EMPTY));
+            assertEquals(30, follower.logEndOffset());
             for (RecordBatch b : follower.read(0, 1, Long.MAX_VALUE).records().batches()) {
                 assertEquals(1, b.partitionLeaderEpoch());
             }
