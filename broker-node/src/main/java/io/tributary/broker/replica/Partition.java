@@ -86,6 +86,8 @@ public final class Partition {
 
     /** Runs on the writer. With a single-replica ISR everything in the log is committed (REPLICATION.md). */
     void becomeLeader(int leaderEpoch, List<Integer> isr) {
+        // KIP-101: remember where this epoch starts so a returning replica can find where logs diverge.
+        partitionLog.recordLeaderEpochStart(leaderEpoch);
         leadership = new Leadership(true, leaderEpoch, List.copyOf(isr));
         advanceHighWatermark();
         log.info("Broker {}: now leader of {} at leader epoch {}, ISR {}, log end offset {}", brokerId, topicPartition,

@@ -9,7 +9,10 @@ import io.tributary.coordinator.metadata.TopicMetadata;
 import io.tributary.coordinator.metadata.TopicMetadataCache;
 import io.tributary.zk.model.PartitionState;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -132,7 +135,8 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, AutoCl
         for (Replica replica : replicas.values()) {
             Partition partition = replica.partition();
             partition.writer().execute(() -> {
-                int deleted = partition.log().deleteExpiredSegments(now);
+                // Never delete what consumers have not been allowed to read yet.
+                int deleted = partition.log().deleteExpiredSegments(now, partition.highWatermark());
                 if (deleted > 0) {
                     log.info("Broker {}: retention deleted {} segment(s) of {}, log start offset now {}", brokerId,
                             deleted, partition.topicPartition(), partition.logStartOffset());
@@ -154,12 +158,18 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, AutoCl
         }
     }
 
-    /** Leaves every election, then flushes and closes the logs on their writers. */
+    /**
+     * Leaves every election, then flushes and closes the logs on their writers, and waits (bounded) until
+     * every writer is done so nothing is written after the broker says it has stopped.
+     */
     @Override
     public void close() {
         closed = true;
+        List<CompletableFuture<Void>> flushed = new ArrayList<>();
         for (Replica replica : replicas.values()) {
             stopElection(replica, "broker shutting down");
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            flushed.add(done);
             replica.partition().writer().execute(() -> {
                 replica.partition().resignLeadership("broker shutting down");
                 try {
@@ -168,7 +178,13 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, AutoCl
                     log.warn("Broker {}: flushing {} at shutdown failed", brokerId, replica.partition().topicPartition(), e);
                 }
                 replica.partition().closeLog();
+                done.complete(null);
             });
+        }
+        try {
+            CompletableFuture.allOf(flushed.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("Broker {}: not every partition log was flushed and closed at shutdown", brokerId, e);
         }
     }
 }
