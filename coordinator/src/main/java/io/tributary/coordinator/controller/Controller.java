@@ -13,7 +13,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -32,7 +35,10 @@ public final class Controller implements Closeable, ControllerElection.Listener 
     private final CuratorFramework zk;
     private final ControllerElection election;
     private final TopicDeleter deleter;
-    private final ExecutorService worker;
+    /** How long a failed deletion waits before this controller tries it again. */
+    private static final long RETRY_DELAY_MS = 2_000;
+
+    private final ScheduledExecutorService worker;
     private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
     private CuratorCache deletionMarkers; // touched on the worker thread only
 
@@ -40,7 +46,7 @@ public final class Controller implements Closeable, ControllerElection.Listener 
         this.zk = Objects.requireNonNull(zk, "zk");
         this.election = Objects.requireNonNull(election, "election");
         this.deleter = new TopicDeleter(zk);
-        this.worker = NamedThreads.single("controller-" + election.brokerId());
+        this.worker = Executors.newSingleThreadScheduledExecutor(NamedThreads.factory("controller-" + election.brokerId()));
     }
 
     /** Starts following the election; becomes active at once if this broker is already controller. */
@@ -119,8 +125,13 @@ public final class Controller implements Closeable, ControllerElection.Listener 
         try {
             deleter.delete(topic);
         } catch (RuntimeException e) {
-            // The marker stays: the next controller (or this one, after a reconnect) retries.
-            LOG.error("broker {}: deleting topic {} failed; its marker stays for a retry", election.brokerId(), topic, e);
+            // The marker stays, so a later attempt (here, or by the next controller) resumes it.
+            LOG.error("broker {}: deleting topic {} failed; retrying in {} ms", election.brokerId(), topic, RETRY_DELAY_MS, e);
+            try {
+                worker.schedule(() -> deletionMarked(marker), RETRY_DELAY_MS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closed) {
+                // Closing: the next controller picks the marker up.
+            }
         }
     }
 }
