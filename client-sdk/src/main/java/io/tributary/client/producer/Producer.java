@@ -67,6 +67,7 @@ public final class Producer<K, V> implements AutoCloseable {
 
     public Producer(ProducerConfig config, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
         this.config = config;
+        CompressionProbe.check(config);
         this.keySerializer = Objects.requireNonNull(keySerializer, "keySerializer");
         this.valueSerializer = Objects.requireNonNull(valueSerializer, "valueSerializer");
         this.pool = new ConnectionPool(config.clientId(), config.connectionSetupTimeoutMs(), config.requestTimeoutMs());
@@ -160,8 +161,14 @@ public final class Producer<K, V> implements AutoCloseable {
             }
             partition = partitioner.partition(w.topic(), w.key(), count, available);
         }
-        accumulator.append(new TopicPartition(w.topic(), partition), w.timestamp(), w.key(), w.value(), w.headers(),
-                w.future(), w.reservedBytes(), w.createdMs());
+        try {
+            accumulator.append(new TopicPartition(w.topic(), partition), w.timestamp(), w.key(), w.value(), w.headers(),
+                    w.future(), w.reservedBytes(), w.createdMs());
+        } catch (RuntimeException e) {
+            // E.g. a codec whose native library cannot load: fail this record, not the sender thread.
+            return new MetadataWaitQueue.Routing.Failed(new TributaryException("Cannot add a record for " + w.topic() + "-"
+                    + partition + " to a batch: " + e, e));
+        }
         return MetadataWaitQueue.Routing.APPENDED;
     }
 

@@ -25,8 +25,12 @@ final class ProducerBatch {
     private record Pending(CompletableFuture<RecordMetadata> future, long timestamp) {
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
+
     final TopicPartition topicPartition;
     final long createdMs;
+    /** Creation order, finer than createdMs: batches of one partition made in the same millisecond stay ordered. */
+    final long sequence = SEQUENCE.getAndIncrement();
     private final MemoryRecordsBuilder builder;
     private final List<Pending> pending = new ArrayList<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();

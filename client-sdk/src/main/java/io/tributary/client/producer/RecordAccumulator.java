@@ -143,11 +143,23 @@ final class RecordAccumulator {
         }
     }
 
-    /** Puts a batch that will be retried back at the head of its queue, keeping the partition's order. */
+    /**
+     * Puts a batch that will be retried back into its queue, before every batch created after it. Several
+     * batches of a partition can fail together (a broker went away with requests in flight); putting each
+     * at the head would reverse them, so they go back in creation order.
+     */
     void reenqueue(ProducerBatch batch) {
         lock.lock();
         try {
-            queues.computeIfAbsent(batch.topicPartition, k -> new ArrayDeque<>()).addFirst(batch);
+            ArrayDeque<ProducerBatch> queue = queues.computeIfAbsent(batch.topicPartition, k -> new ArrayDeque<>());
+            List<ProducerBatch> later = new ArrayList<>();
+            while (!queue.isEmpty() && queue.peekFirst().sequence < batch.sequence) {
+                later.add(queue.pollFirst());
+            }
+            queue.addFirst(batch);
+            for (int i = later.size() - 1; i >= 0; i--) {
+                queue.addFirst(later.get(i));
+            }
             signal();
         } finally {
             lock.unlock();

@@ -186,8 +186,14 @@ final class Sender implements Runnable {
         long retryAt = now + config.retryBackoffMs();
         boolean withinDeadline = retryAt < batch.createdMs + config.deliveryTimeoutMs();
         if (error.retriable() && batch.attempts() < config.retries() && withinDeadline && !forceClose) {
-            log.warn("Retrying {} record(s) for {} (attempt {}) after error from broker {}: {}", batch.recordCount(),
-                    batch.topicPartition, batch.attempts() + 1, leader.id(), error.getMessage());
+            // The first retry of a batch is worth a warning; a broker that stays down would flood the log.
+            if (batch.attempts() == 0) {
+                log.warn("Retrying {} record(s) for {} after error from broker {}: {}", batch.recordCount(),
+                        batch.topicPartition, leader.id(), error.getMessage());
+            } else {
+                log.debug("Retrying {} record(s) for {} (attempt {}) after error from broker {}: {}", batch.recordCount(),
+                        batch.topicPartition, batch.attempts() + 1, leader.id(), error.getMessage());
+            }
             batch.prepareRetry(retryAt, error);
             accumulator.reenqueue(batch);
             return;

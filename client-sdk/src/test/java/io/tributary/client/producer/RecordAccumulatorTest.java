@@ -206,4 +206,30 @@ class RecordAccumulatorTest {
         assertTrue(!acc.hasIncomplete());
         assertTrue(futures.get(0).isCompletedExceptionally());
     }
+
+    @Test
+    void batchesFailingTogetherGoBackInCreationOrder() {
+        RecordAccumulator acc = new RecordAccumulator(16_384, Compression.NONE, 0);
+        List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
+        append(acc, P0, 1, "a", "1", new Header[0], futures);
+        ProducerBatch first = acc.drain(cluster(), 0L, n -> true, 1_048_576).byLeader().get(BROKER_1).get(0);
+        append(acc, P0, 2, "b", "2", new Header[0], futures);
+        ProducerBatch second = acc.drain(cluster(), 0L, n -> true, 1_048_576).byLeader().get(BROKER_1).get(0);
+        append(acc, P0, 3, "c", "3", new Header[0], futures);
+
+        // The broker dropped the connection: responses fail in any order, here the later batch first.
+        second.prepareRetry(0L, null);
+        acc.reenqueue(second);
+        first.prepareRetry(0L, null);
+        acc.reenqueue(first);
+
+        List<String> keys = new ArrayList<>();
+        RecordAccumulator.Drained d;
+        while (!(d = acc.drain(cluster(), 1L, n -> true, 1_048_576)).byLeader().isEmpty()) {
+            for (Record r : d.byLeader().get(BROKER_1).get(0).records().records()) {
+                keys.add(new String(Utils.toArray(r.key()), StandardCharsets.UTF_8));
+            }
+        }
+        assertEquals(List.of("a", "b", "c"), keys);
+    }
 }
