@@ -1,43 +1,91 @@
 package io.tributary.systemtests.harness;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The runnable broker as Maven packages it ({@code broker-node/target/broker-node.jar} plus
  * {@code target/lib/*}) and the {@code java} that runs this test JVM, so brokers run on the same JDK.
+ *
+ * <p>Brokers run from a private copy of the distribution, taken once per test JVM: a rebuild of
+ * broker-node while the tests run (an IDE, another build on the same checkout) then cannot delete or
+ * replace jars under running brokers, and every broker of a run uses the same build.
  */
 public record Distribution(Path projectRoot, Path java, String brokerClasspath) {
 
     public static final String BROKER_MAIN = "io.tributary.broker.BrokerMain";
 
+    private static Distribution snapshot;
+
     /**
-     * Finds the project root from the working directory: surefire runs in {@code system-tests/}, an IDE
-     * may run in the root itself.
+     * Finds the project root from the working directory (surefire runs in {@code system-tests/}, an IDE
+     * may run in the root itself) and returns this JVM's copy of its broker distribution.
      */
-    public static Distribution locate() {
+    public static synchronized Distribution locate() {
+        if (snapshot == null) {
+            Path root = findProjectRoot();
+            snapshot = new Distribution(root, currentJava(), copyOf(root.resolve("broker-node/target")));
+        }
+        return snapshot;
+    }
+
+    private static Path findProjectRoot() {
         Path cwd = Path.of("").toAbsolutePath().normalize();
-        Path root = null;
-        for (Path candidate : List.of(cwd.resolve(".."), cwd)) {
-            Path normalized = candidate.normalize();
-            if (Files.isRegularFile(normalized.resolve("broker-node/target/broker-node.jar"))) {
-                root = normalized;
-                break;
+        for (Path candidate : List.of(cwd.resolve("..").normalize(), cwd)) {
+            if (Files.isDirectory(candidate.resolve("broker-node")) && Files.isDirectory(candidate.resolve("system-tests"))) {
+                return candidate;
             }
         }
-        if (root == null) {
-            throw new IllegalStateException("broker-node/target/broker-node.jar not found in " + cwd.resolve("..").normalize()
-                    + " or " + cwd + "; package the broker first (cd <project root> && mvn -B -DskipTests install)");
+        throw new IllegalStateException("cannot find the project root (with broker-node/ and system-tests/) from " + cwd);
+    }
+
+    private static String copyOf(Path target) {
+        Path jar = target.resolve("broker-node.jar");
+        Path lib = target.resolve("lib");
+        // A concurrent "mvn package" of broker-node briefly removes these; wait for them rather than fail.
+        await("the broker distribution " + jar + " and " + lib + " (package it: mvn -B -DskipTests install)")
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> Files.isRegularFile(jar) && Files.isDirectory(lib) && hasJars(lib));
+        try {
+            Path copy = Files.createTempDirectory("tributary-broker-dist-");
+            Path copiedLib = Files.createDirectories(copy.resolve("lib"));
+            Files.copy(jar, copy.resolve("broker-node.jar"), StandardCopyOption.REPLACE_EXISTING);
+            try (Stream<Path> jars = Files.list(lib)) {
+                for (Path p : jars.toList()) {
+                    Files.copy(p, copiedLib.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(copy), "system-tests-dist-cleanup"));
+            return copy.resolve("broker-node.jar") + File.pathSeparator + copiedLib + File.separator + "*";
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the broker distribution from " + target
+                    + " (was broker-node rebuilt meanwhile? run the tests again)", e);
         }
-        Path lib = root.resolve("broker-node/target/lib");
-        if (!Files.isDirectory(lib)) {
-            throw new IllegalStateException(lib + " does not exist; broker-node's package phase copies the runtime "
-                    + "dependencies there (mvn -B -DskipTests install)");
+    }
+
+    private static boolean hasJars(Path lib) throws IOException {
+        try (Stream<Path> files = Files.list(lib)) {
+            return files.anyMatch(p -> p.getFileName().toString().startsWith("slf4j-api"));
         }
-        String classpath = root.resolve("broker-node/target/broker-node.jar") + File.pathSeparator + lib + File.separator + "*";
-        return new Distribution(root, currentJava(), classpath);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A leftover temp dir is harmless; the JVM is exiting anyway.
+        }
     }
 
     private static Path currentJava() {
