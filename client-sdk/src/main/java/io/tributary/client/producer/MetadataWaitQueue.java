@@ -3,6 +3,11 @@ package io.tributary.client.producer;
 import io.tributary.client.common.TributaryException;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -63,8 +68,8 @@ final class MetadataWaitQueue {
      * @param onFailed called for each record that failed (routing error or expiry)
      */
     synchronized void routeWaiting(Router router, long nowMs, long deliveryTimeoutMs,
-                                   java.util.function.BiConsumer<WaitingRecord, TributaryException> onFailed,
-                                   java.util.function.Function<WaitingRecord, TributaryException> expiryError) {
+                                   BiConsumer<WaitingRecord, TributaryException> onFailed,
+                                   Function<WaitingRecord, TributaryException> expiryError) {
         for (Iterator<ArrayDeque<WaitingRecord>> topics = byTopic.values().iterator(); topics.hasNext(); ) {
             ArrayDeque<WaitingRecord> queue = topics.next();
             boolean blocked = false;
@@ -103,16 +108,16 @@ final class MetadataWaitQueue {
         return next;
     }
 
-    synchronized java.util.List<WaitingRecord> removeAll() {
-        java.util.List<WaitingRecord> all = new java.util.ArrayList<>();
+    synchronized List<WaitingRecord> removeAll() {
+        List<WaitingRecord> all = new ArrayList<>();
         byTopic.values().forEach(all::addAll);
         byTopic.clear();
         count.set(0);
         return all;
     }
 
-    synchronized java.util.List<java.util.concurrent.CompletableFuture<RecordMetadata>> futures() {
-        java.util.List<java.util.concurrent.CompletableFuture<RecordMetadata>> all = new java.util.ArrayList<>();
+    synchronized List<CompletableFuture<RecordMetadata>> futures() {
+        List<CompletableFuture<RecordMetadata>> all = new ArrayList<>();
         byTopic.values().forEach(q -> q.forEach(w -> all.add(w.future())));
         return all;
     }
