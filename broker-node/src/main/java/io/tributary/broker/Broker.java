@@ -32,6 +32,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -159,8 +160,11 @@ public final class Broker implements AutoCloseable {
         ListenerAddress withPort = new ListenerAddress(advertised.securityProtocol(), advertised.host(),
                 advertised.port() == 0 ? server.port() : advertised.port());
         advertised = withPort;
+        // A registration left by this broker's own previous process (kill -9) at the same address expires
+        // with its session; wait for that rather than refusing to start. Any other holder is a duplicate.
+        Duration staleSessionWait = Duration.ofMillis(config.get(BrokerConfig.ZOOKEEPER_SESSION_TIMEOUT_MS) + 5_000L);
         registry.register(new BrokerRegistration(brokerId, withPort.host(), withPort.port(), config.rack(),
-                List.of(withPort.toString()), System.currentTimeMillis()));
+                List.of(withPort.toString()), System.currentTimeMillis()), staleSessionWait);
 
         // Join elections only after registering: a broker with a duplicate id must never lead anything.
         metadata.addListener(replicas);
