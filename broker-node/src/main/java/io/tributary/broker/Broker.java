@@ -3,6 +3,7 @@ package io.tributary.broker;
 import io.tributary.broker.config.BrokerConfig;
 import io.tributary.broker.config.ListenerAddress;
 import io.tributary.broker.fetch.FetchHandler;
+import io.tributary.broker.group.FindCoordinatorHandler;
 import io.tributary.broker.log.LogConfig;
 import io.tributary.broker.log.LogManager;
 import io.tributary.broker.network.KafkaServer;
@@ -142,12 +143,14 @@ public final class Broker implements AutoCloseable {
                 .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(brokerId, clusterId, registry, controllerElection,
                         metadata, creator, config.get(BrokerConfig.AUTO_CREATE_TOPICS_ENABLE), zkPool))
                 .register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(topics, partitions))
+                .advertiseFrom(ApiKeys.PRODUCE, 0)
                 .register(ApiKeys.FETCH, 4, 17, new FetchHandler(topics, partitions, readPool, timers))
                 .register(ApiKeys.LIST_OFFSETS, 1, 10, new ListOffsetsHandler(topics, partitions, readPool))
                 .register(ApiKeys.CREATE_TOPICS, 2, 7, new CreateTopicsHandler(controllerElection, creator, waiter, zkPool))
                 .register(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsHandler(brokerId,
                         config.get(BrokerConfig.DELETE_TOPIC_ENABLE), controllerElection, topicStore, topics, waiter, zkPool))
                 .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(brokerId, producerIds, zkPool))
+                .register(ApiKeys.FIND_COORDINATOR, 0, 6, new FindCoordinatorHandler())
                 .build();
 
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));

@@ -77,6 +77,12 @@ public final class RequestDispatcher {
             return this;
         }
 
+        /** See {@link SupportedApis.Builder#advertiseFrom}. */
+        public Builder advertiseFrom(ApiKeys api, int advertisedMin) {
+            supported.advertiseFrom(api, advertisedMin);
+            return this;
+        }
+
         /** Adds ApiVersions itself, answered from the table of everything registered. */
         public RequestDispatcher build() {
             supported.add(ApiKeys.API_VERSIONS, 0, 4);

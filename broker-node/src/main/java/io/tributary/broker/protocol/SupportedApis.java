@@ -20,9 +20,11 @@ public final class SupportedApis {
     }
 
     private final Map<ApiKeys, VersionRange> ranges;
+    private final Map<ApiKeys, Short> advertisedMinimums;
 
-    private SupportedApis(Map<ApiKeys, VersionRange> ranges) {
+    private SupportedApis(Map<ApiKeys, VersionRange> ranges, Map<ApiKeys, Short> advertisedMinimums) {
         this.ranges = Collections.unmodifiableMap(ranges);
+        this.advertisedMinimums = Collections.unmodifiableMap(advertisedMinimums);
     }
 
     public static Builder builder() {
@@ -42,13 +44,14 @@ public final class SupportedApis {
         ApiVersionCollection collection = new ApiVersionCollection();
         ranges.forEach((api, range) -> collection.add(new ApiVersion()
                 .setApiKey(api.id)
-                .setMinVersion(range.min())
+                .setMinVersion(advertisedMinimums.getOrDefault(api, range.min()))
                 .setMaxVersion(range.max())));
         return collection;
     }
 
     public static final class Builder {
         private final Map<ApiKeys, VersionRange> ranges = new EnumMap<>(ApiKeys.class);
+        private final Map<ApiKeys, Short> advertisedMinimums = new EnumMap<>(ApiKeys.class);
 
         public Builder add(ApiKeys api, int min, int max) {
             if (min < api.oldestVersion() || max > api.latestVersion() || min > max) {
@@ -59,8 +62,22 @@ public final class SupportedApis {
             return this;
         }
 
+        /**
+         * Advertises versions below the implemented minimum without serving them. librdkafka (kcat) 2.0
+         * decides whether it may compress with gzip and snappy from an advertised Produce v0, and Kafka 4
+         * brokers advertise Produce v0-v2 for that reason only, refusing such requests (KAFKA-18659).
+         */
+        public Builder advertiseFrom(ApiKeys api, int advertisedMin) {
+            VersionRange range = ranges.get(api);
+            if (range == null || advertisedMin > range.min()) {
+                throw new IllegalArgumentException(api + " must be registered with a minimum >= " + advertisedMin);
+            }
+            advertisedMinimums.put(api, (short) advertisedMin);
+            return this;
+        }
+
         public SupportedApis build() {
-            return new SupportedApis(new EnumMap<>(ranges));
+            return new SupportedApis(new EnumMap<>(ranges), new EnumMap<>(advertisedMinimums));
         }
     }
 }

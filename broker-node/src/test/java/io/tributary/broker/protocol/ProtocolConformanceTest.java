@@ -17,6 +17,7 @@ import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.MetadataRequestData;
@@ -31,6 +32,7 @@ import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.CreateTopicsResponse;
 import org.apache.kafka.common.requests.DeleteTopicsResponse;
 import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.FindCoordinatorResponse;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
 import org.apache.kafka.common.requests.ListOffsetsResponse;
 import org.apache.kafka.common.requests.MetadataResponse;
@@ -68,10 +70,11 @@ class ProtocolConformanceTest {
         cluster.close();
     }
 
+    /** The advertised versions that are also served (Produce advertises v0-2 without serving them). */
     private List<Short> versions(ApiKeys api) {
         ApiVersionsResponseData.ApiVersion range = advertised.apiKeys().find(api.id);
         List<Short> versions = new ArrayList<>();
-        for (short v = range.minVersion(); v <= range.maxVersion(); v++) {
+        for (short v = (short) Math.max(range.minVersion(), api.oldestVersion()); v <= range.maxVersion(); v++) {
             versions.add(v);
         }
         return versions;
@@ -81,8 +84,40 @@ class ProtocolConformanceTest {
     void advertisesExactlyTheImplementedApis() {
         List<Short> keys = advertised.apiKeys().stream().map(ApiVersionsResponseData.ApiVersion::apiKey).sorted().toList();
         assertEquals(List.of(ApiKeys.PRODUCE.id, ApiKeys.FETCH.id, ApiKeys.LIST_OFFSETS.id, ApiKeys.METADATA.id,
-                ApiKeys.API_VERSIONS.id, ApiKeys.CREATE_TOPICS.id, ApiKeys.DELETE_TOPICS.id, ApiKeys.INIT_PRODUCER_ID.id),
-                keys);
+                ApiKeys.FIND_COORDINATOR.id, ApiKeys.API_VERSIONS.id, ApiKeys.CREATE_TOPICS.id, ApiKeys.DELETE_TOPICS.id,
+                ApiKeys.INIT_PRODUCER_ID.id), keys);
+    }
+
+    /** KAFKA-18659: Produce v0-2 are advertised so librdkafka compresses, but a request at them is refused. */
+    @Test
+    void produceBelowV3IsAdvertisedButRefused() throws Exception {
+        assertEquals(0, advertised.apiKeys().find(ApiKeys.PRODUCE.id).minVersion());
+        byte[] frame = WireClient.encode(new ProduceRequestData().setAcks((short) 1).setTimeoutMs(1000), (short) 3, 5);
+        java.nio.ByteBuffer.wrap(frame).putShort(6, (short) 2);
+        try (WireClient other = new WireClient("127.0.0.1", cluster.port(1))) {
+            other.sendRaw(frame);
+            assertTrue(other.isClosedByPeer());
+        }
+    }
+
+    @Test
+    void findCoordinatorSaysNoCoordinatorAtEveryVersion() throws Exception {
+        for (short v : versions(ApiKeys.FIND_COORDINATOR)) {
+            FindCoordinatorRequestData request = new FindCoordinatorRequestData();
+            if (v >= 4) {
+                request.setCoordinatorKeys(List.of("group-a", "group-b"));
+            } else {
+                request.setKey("group-a");
+            }
+            FindCoordinatorResponse response = (FindCoordinatorResponse) client.send(request, v);
+            if (v >= 4) {
+                assertEquals(2, response.data().coordinators().size(), "FindCoordinator v" + v);
+                response.data().coordinators().forEach(c ->
+                        assertEquals(Errors.COORDINATOR_NOT_AVAILABLE.code(), c.errorCode(), "FindCoordinator v" + v));
+            } else {
+                assertEquals(Errors.COORDINATOR_NOT_AVAILABLE.code(), response.data().errorCode(), "FindCoordinator v" + v);
+            }
+        }
     }
 
     @Test
