@@ -172,6 +172,7 @@ public final class Broker implements AutoCloseable {
         // Join elections only after registering: a broker with a duplicate id must never lead anything.
         metadata.addListener(replicas);
         metadata.topics().values().forEach(replicas::topicChanged);
+        replicas.warnAboutStrayLogs(metadata.topics());
         controllerElection.start();
         Controller controller = new Controller(zk, controllerElection);
         toClose.add(controller);

@@ -1,5 +1,6 @@
 package io.tributary.broker.protocol;
 
+import io.tributary.coordinator.CoordinatorException;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
@@ -28,6 +29,10 @@ public final class ApiError extends RuntimeException {
         }
         if (cause instanceof ApiError apiError) {
             return apiError;
+        }
+        // Coordinator refusals (topic exists, bad assignment, ...) carry their Kafka error code.
+        if (cause instanceof CoordinatorException refusal) {
+            return new ApiError(Errors.forCode(refusal.errorCode()), refusal.getMessage());
         }
         return new ApiError(Errors.forException(cause), String.valueOf(cause.getMessage()));
     }

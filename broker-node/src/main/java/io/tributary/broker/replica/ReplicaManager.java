@@ -96,8 +96,8 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, AutoCl
     private void startReplica(TopicMetadata topic, TopicPartition tp) {
         PartitionLog partitionLog;
         try {
-            partitionLog = logManager.getOrCreate(tp.topic(), tp.partition(), topic.configs());
-        } catch (RuntimeException e) {
+            partitionLog = openForTopicId(topic, tp);
+        } catch (IOException | RuntimeException e) {
             log.error("Broker {}: cannot open the log of {}; the replica stays offline", brokerId, tp, e);
             return;
         }
@@ -121,6 +121,38 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, AutoCl
             log.info("Broker {}: replica of {} is online, log end offset {}", brokerId, tp, partitionLog.logEndOffset());
         } catch (Exception e) {
             log.error("Broker {}: cannot join the leader election of {}", brokerId, tp, e);
+        }
+    }
+
+    /**
+     * Opens the partition's log, first discarding a directory left by an earlier topic of the same name
+     * (deleted while this broker was down): its topic id differs from the current one.
+     */
+    private PartitionLog openForTopicId(TopicMetadata topic, TopicPartition tp) throws IOException {
+        PartitionLog partitionLog = logManager.getOrCreate(tp.topic(), tp.partition(), topic.configs());
+        Optional<String> storedId = PartitionMetadataFile.readTopicId(partitionLog.dir());
+        if (storedId.isPresent() && !storedId.get().equals(topic.topicId())) {
+            log.warn("Broker {}: the log of {} belongs to an earlier topic with id {} (now {}); deleting it, {} offsets",
+                    brokerId, tp, storedId.get(), topic.topicId(), partitionLog.logEndOffset());
+            logManager.delete(tp.topic(), tp.partition());
+            partitionLog = logManager.getOrCreate(tp.topic(), tp.partition(), topic.configs());
+        }
+        if (storedId.isEmpty() || !storedId.get().equals(topic.topicId())) {
+            PartitionMetadataFile.write(partitionLog.dir(), topic.topicId());
+        }
+        return partitionLog;
+    }
+
+    /** Logs on disk that no topic in ZooKeeper assigns here: kept, not deleted, but worth an operator's look. */
+    public void warnAboutStrayLogs(Map<String, TopicMetadata> topics) {
+        for (PartitionLog partitionLog : logManager.all()) {
+            TopicMetadata topic = topics.get(partitionLog.topic());
+            boolean assignedHere = topic != null && topic.partition(partitionLog.partition())
+                    .map(p -> p.replicas().contains(brokerId)).orElse(false);
+            if (!assignedHere) {
+                log.warn("Broker {}: the log in {} belongs to no partition assigned to this broker; it is left on disk",
+                        brokerId, partitionLog.dir());
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.broker.testing.LocalCluster;
+import io.tributary.broker.testing.Requests;
 import io.tributary.broker.testing.WireClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,12 +15,10 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
-import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
-import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -136,11 +135,7 @@ class ProtocolConformanceTest {
     @Test
     void everyDataApiAtEveryVersion() throws Exception {
         String topic = "conformance";
-        CreateTopicsResponse created = (CreateTopicsResponse) client.send(new CreateTopicsRequestData()
-                .setTimeoutMs(30_000)
-                .setTopics(new CreateTopicsRequestData.CreatableTopicCollection(List.of(
-                        new CreateTopicsRequestData.CreatableTopic().setName(topic).setNumPartitions(1)
-                                .setReplicationFactor((short) 1)).iterator())), (short) 7);
+        CreateTopicsResponse created = (CreateTopicsResponse) client.send(Requests.createTopic(topic, 1, 1), (short) 7);
         assertEquals(Errors.NONE.code(), created.data().topics().find(topic).errorCode());
         Uuid topicId = created.data().topics().find(topic).topicId();
         assertFalse(topicId.equals(Uuid.ZERO_UUID));
@@ -213,11 +208,7 @@ class ProtocolConformanceTest {
 
         for (short v : versions(ApiKeys.LIST_OFFSETS)) {
             for (long[] query : new long[][]{{-2, 0}, {-1, expectedOffset}, {baseTimestamp + 3, 0}, {baseTimestamp + 4, 1}}) {
-                ListOffsetsRequestData request = new ListOffsetsRequestData().setReplicaId(-1)
-                        .setTopics(List.of(new ListOffsetsRequestData.ListOffsetsTopic().setName(topic)
-                                .setPartitions(List.of(new ListOffsetsRequestData.ListOffsetsPartition()
-                                        .setPartitionIndex(0).setTimestamp(query[0])))));
-                ListOffsetsResponse response = (ListOffsetsResponse) client.send(request, v);
+                ListOffsetsResponse response = (ListOffsetsResponse) client.send(Requests.listOffset(topic, 0, query[0]), v);
                 var partition = response.data().topics().get(0).partitions().get(0);
                 assertEquals(Errors.NONE.code(), partition.errorCode(), "ListOffsets v" + v + " ts " + query[0]);
                 assertEquals(query[1], partition.offset(), "ListOffsets v" + v + " ts " + query[0]);
@@ -236,11 +227,7 @@ class ProtocolConformanceTest {
     void createAndDeleteTopicsAtEveryVersion() throws Exception {
         for (short v : versions(ApiKeys.CREATE_TOPICS)) {
             String name = "create-v" + v;
-            CreateTopicsResponse response = (CreateTopicsResponse) client.send(new CreateTopicsRequestData()
-                    .setTimeoutMs(30_000)
-                    .setTopics(new CreateTopicsRequestData.CreatableTopicCollection(List.of(
-                            new CreateTopicsRequestData.CreatableTopic().setName(name).setNumPartitions(2)
-                                    .setReplicationFactor((short) 1)).iterator())), v);
+            CreateTopicsResponse response = (CreateTopicsResponse) client.send(Requests.createTopic(name, 2, 1), v);
             assertEquals(Errors.NONE.code(), response.data().topics().find(name).errorCode(), "CreateTopics v" + v);
             if (v >= 5) {
                 assertEquals(2, response.data().topics().find(name).numPartitions(), "CreateTopics v" + v);

@@ -4,17 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.tributary.broker.testing.LocalCluster;
+import io.tributary.broker.testing.Requests;
 import io.tributary.broker.testing.WireClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
-import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.message.CreateTopicsRequestData;
-import org.apache.kafka.common.message.FetchRequestData;
-import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.record.MemoryRecords;
-import org.apache.kafka.common.record.SimpleRecord;
 import org.apache.kafka.common.requests.CreateTopicsResponse;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.ProduceResponse;
@@ -34,11 +27,8 @@ class NotLeaderTest {
             int controllerPort = -1;
             for (int id = 1; id <= 2 && controllerPort < 0; id++) {
                 try (WireClient client = new WireClient("127.0.0.1", cluster.port(id))) {
-                    CreateTopicsResponse response = (CreateTopicsResponse) client.send(new CreateTopicsRequestData()
-                            .setTimeoutMs(30_000)
-                            .setTopics(new CreateTopicsRequestData.CreatableTopicCollection(List.of(
-                                    new CreateTopicsRequestData.CreatableTopic().setName(topic).setNumPartitions(1)
-                                            .setReplicationFactor((short) 1)).iterator())), (short) 7);
+                    CreateTopicsResponse response = (CreateTopicsResponse) client.send(
+                            Requests.createTopic(topic, 1, 1), (short) 7);
                     short error = response.data().topics().find(topic).errorCode();
                     if (error == Errors.NONE.code()) {
                         controllerPort = cluster.port(id);
@@ -62,22 +52,12 @@ class NotLeaderTest {
     }
 
     private static short produce(WireClient client, String topic, String value) throws Exception {
-        ProduceRequestData request = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(10_000)
-                .setTopicData(new ProduceRequestData.TopicProduceDataCollection(List.of(
-                        new ProduceRequestData.TopicProduceData().setName(topic).setPartitionData(List.of(
-                                new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(
-                                        MemoryRecords.withRecords(Compression.NONE,
-                                                new SimpleRecord(value.getBytes(StandardCharsets.UTF_8))))))).iterator()));
-        ProduceResponse response = (ProduceResponse) client.send(request, (short) 9);
+        ProduceResponse response = (ProduceResponse) client.send(Requests.produce(topic, 0, (short) 1, value), (short) 9);
         return response.data().responses().iterator().next().partitionResponses().get(0).errorCode();
     }
 
     private static short fetchError(WireClient client, String topic) throws Exception {
-        FetchRequestData request = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(0).setMinBytes(1)
-                .setMaxBytes(1 << 20).setTopics(List.of(new FetchRequestData.FetchTopic().setTopic(topic)
-                        .setPartitions(List.of(new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(0)
-                                .setPartitionMaxBytes(1 << 20)))));
-        FetchResponse response = (FetchResponse) client.send(request, (short) 12);
+        FetchResponse response = (FetchResponse) client.send(Requests.fetch(topic, 0, 0), (short) 12);
         return response.data().responses().get(0).partitions().get(0).errorCode();
     }
 }

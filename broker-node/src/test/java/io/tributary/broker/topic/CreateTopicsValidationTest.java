@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.broker.testing.LocalCluster;
+import io.tributary.broker.testing.Requests;
 import io.tributary.broker.testing.WireClient;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,11 +43,8 @@ class CreateTopicsValidationTest {
     }
 
     private CreatableTopicResult create(String name, int partitions, int replicationFactor) throws Exception {
-        CreateTopicsResponse response = (CreateTopicsResponse) client.send(new CreateTopicsRequestData()
-                .setTimeoutMs(30_000)
-                .setTopics(new CreateTopicsRequestData.CreatableTopicCollection(List.of(
-                        new CreateTopicsRequestData.CreatableTopic().setName(name).setNumPartitions(partitions)
-                                .setReplicationFactor((short) replicationFactor)).iterator())), (short) 7);
+        CreateTopicsResponse response = (CreateTopicsResponse) client.send(
+                Requests.createTopic(name, partitions, replicationFactor), (short) 7);
         return response.data().topics().iterator().next();
     }
 
@@ -96,14 +94,12 @@ class CreateTopicsValidationTest {
 
     @Test
     void unknownTopicConfig() throws Exception {
-        CreateTopicsResponse response = (CreateTopicsResponse) client.send(new CreateTopicsRequestData()
-                .setTimeoutMs(30_000)
-                .setTopics(new CreateTopicsRequestData.CreatableTopicCollection(List.of(
-                        new CreateTopicsRequestData.CreatableTopic().setName("configured").setNumPartitions(1)
-                                .setReplicationFactor((short) 1)
-                                .setConfigs(new CreateTopicsRequestData.CreatableTopicConfigCollection(List.of(
-                                        new CreateTopicsRequestData.CreatableTopicConfig().setName("retention.msec")
-                                                .setValue("1000")).iterator()))).iterator())), (short) 7);
+        CreateTopicsResponse response = (CreateTopicsResponse) client.send(Requests.createTopics(
+                new CreateTopicsRequestData.CreatableTopic().setName("configured").setNumPartitions(1)
+                        .setReplicationFactor((short) 1)
+                        .setConfigs(new CreateTopicsRequestData.CreatableTopicConfigCollection(List.of(
+                                new CreateTopicsRequestData.CreatableTopicConfig().setName("retention.msec")
+                                        .setValue("1000")).iterator()))), (short) 7);
         assertRefused(response.data().topics().iterator().next(), Errors.INVALID_CONFIG, "retention.msec");
     }
 }
