@@ -41,17 +41,15 @@ final class FetchReader {
         for (FetchTarget target : targets) {
             FetchResponseData.PartitionData data = new FetchResponseData.PartitionData()
                     .setPartitionIndex(target.partitionIndex());
-            // KIP-74: the response limit may be exceeded only to return the first batch of the first partition.
-            int budget = Math.min(target.partitionMaxBytes(), Math.max(maxBytes - bytes, 0));
             if (target.resolveError() != null) {
                 setError(data, target.resolveError());
                 hasError = true;
-            } else if (budget == 0 && bytes > 0) {
-                fillOffsets(data, target.partition());
-                data.setRecords(MemoryRecords.EMPTY);
             } else {
                 try {
-                    Records records = read(target.partition(), target.fetchOffset(), Math.max(budget, 1));
+                    // KIP-74: only the first batch of the response may exceed the limits, so a consumer
+                    // always progresses, however large one batch is.
+                    int budget = Math.min(target.partitionMaxBytes(), Math.max(maxBytes - bytes, 0));
+                    Records records = read(target.partition(), target.fetchOffset(), budget, bytes == 0);
                     fillOffsets(data, target.partition());
                     data.setRecords(records);
                     bytes += records.sizeInBytes();
@@ -66,12 +64,12 @@ final class FetchReader {
         return new Result(response, bytes, hasError);
     }
 
-    private static Records read(Partition partition, long fetchOffset, int maxBytes) {
+    private static Records read(Partition partition, long fetchOffset, int maxBytes, boolean minOneBatch) {
         if (!partition.isLeader()) {
             throw new ApiError(Errors.NOT_LEADER_OR_FOLLOWER, "no longer the leader of " + partition.topicPartition());
         }
         try {
-            LogReadResult result = partition.readCommitted(fetchOffset, maxBytes);
+            LogReadResult result = partition.readCommitted(fetchOffset, maxBytes, minOneBatch);
             return result.records();
         } catch (OffsetOutOfRangeException e) {
             throw new ApiError(Errors.OFFSET_OUT_OF_RANGE, "offset " + fetchOffset + " of " + partition.topicPartition()

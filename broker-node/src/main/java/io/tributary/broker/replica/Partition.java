@@ -159,9 +159,17 @@ public final class Partition {
         }
     }
 
-    /** Reads committed data for a consumer: whole batches up to the high watermark. */
+    /** Reads committed data for a consumer: whole batches up to the high watermark, at least one batch. */
     public LogReadResult readCommitted(long fetchOffset, int maxBytes) {
-        return partitionLog.read(fetchOffset, maxBytes, highWatermark);
+        return readCommitted(fetchOffset, maxBytes, true);
+    }
+
+    /**
+     * Reads committed data for a consumer. {@code minOneBatch} returns the first batch even when it is
+     * larger than {@code maxBytes}; KIP-74 allows that only for the first partition of a fetch response.
+     */
+    public LogReadResult readCommitted(long fetchOffset, int maxBytes, boolean minOneBatch) {
+        return partitionLog.read(fetchOffset, maxBytes, highWatermark, minOneBatch);
     }
 
     public OptionalLong offsetForTimestamp(long timestampMs) {

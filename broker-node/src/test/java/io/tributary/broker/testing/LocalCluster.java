@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -98,11 +99,26 @@ public final class LocalCluster implements AutoCloseable {
         return leader[0];
     }
 
+    /** Waits until the brokers agree on a controller, and returns its id. */
+    public int awaitController() {
+        int[] controller = {-1};
+        Awaitility.await("a controller").atMost(Duration.ofSeconds(30)).until(() -> {
+            int anyBroker = brokers.keySet().iterator().next();
+            try (WireClient client = new WireClient("127.0.0.1", port(anyBroker))) {
+                MetadataResponse response = (MetadataResponse) client.send(new MetadataRequestData().setTopics(List.of()),
+                        (short) 12);
+                controller[0] = response.data().controllerId();
+            }
+            return controller[0] >= 0;
+        });
+        return controller[0];
+    }
+
     public int leaderOf(String topic, int partition) throws IOException {
         int anyBroker = brokers.keySet().iterator().next();
         try (WireClient client = new WireClient("127.0.0.1", port(anyBroker))) {
             MetadataResponse response = (MetadataResponse) client.send(new MetadataRequestData().setTopics(
-                    java.util.List.of(new MetadataRequestData.MetadataRequestTopic().setName(topic)))
+                    List.of(new MetadataRequestData.MetadataRequestTopic().setName(topic)))
                     .setAllowAutoTopicCreation(false), (short) 12);
             for (MetadataResponseData.MetadataResponseTopic t : response.data().topics()) {
                 for (MetadataResponseData.MetadataResponsePartition p : t.partitions()) {

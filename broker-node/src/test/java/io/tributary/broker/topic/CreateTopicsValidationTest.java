@@ -32,8 +32,8 @@ class CreateTopicsValidationTest {
 
     @BeforeAll
     void start() throws Exception {
-        cluster = new LocalCluster(1, dataDir);
-        client = new WireClient("127.0.0.1", cluster.port(1));
+        cluster = new LocalCluster(2, dataDir);
+        client = new WireClient("127.0.0.1", cluster.port(cluster.awaitController()));
     }
 
     @AfterAll
@@ -80,7 +80,24 @@ class CreateTopicsValidationTest {
 
     @Test
     void replicationFactorAboveLiveBrokers() throws Exception {
-        assertRefused(create("too-many-replicas", 1, 3), Errors.INVALID_REPLICATION_FACTOR, "available brokers: 1");
+        assertRefused(create("too-many-replicas", 1, 3), Errors.INVALID_REPLICATION_FACTOR, "available brokers: 2");
+    }
+
+    @Test
+    void replicationIsRefusedUntilItIsImplemented() throws Exception {
+        assertRefused(create("replicated", 1, 2), Errors.INVALID_REPLICATION_FACTOR, "not available yet");
+        assertTrue(!exists("replicated"));
+    }
+
+    @Test
+    void aBrokerThatIsNotTheControllerSaysSo() throws Exception {
+        int controller = cluster.awaitController();
+        try (WireClient other = new WireClient("127.0.0.1", cluster.port(controller == 1 ? 2 : 1))) {
+            CreateTopicsResponse response = (CreateTopicsResponse) other.send(Requests.createTopic("elsewhere", 1, 1), (short) 7);
+            CreatableTopicResult result = response.data().topics().iterator().next();
+            assertEquals(Errors.NOT_CONTROLLER.code(), result.errorCode(), result.errorMessage());
+        }
+        assertTrue(!exists("elsewhere"));
     }
 
     @Test
