@@ -159,12 +159,18 @@ module_classpath() {
   printf '%s:%s' "$jar" "$TRIBUTARY_ROOT/$module/target/lib/*"
 }
 
-# The classpath holding the ZooKeeper launcher (zk-config and the zookeeper server are among the
-# broker's libraries).
-zk_classpath() {
-  local lib="$TRIBUTARY_ROOT/broker-node/target/lib"
-  ls "$lib"/zk-config-*.jar >/dev/null 2>&1 || die "$lib/zk-config-*.jar is missing: run bin/build first"
-  printf '%s/*' "$lib"
+# Copies a module's jar and lib/ into <dest> and prints the copy's classpath. Long-running processes
+# (brokers, and ZooKeeper, whose server and launcher are among the broker's libraries) run from such a copy: a rebuild replaces target/ under them, and a JVM that loads
+# a class from a jar rewritten beneath it fails with ClassFormatError or NoClassDefFoundError.
+snapshot_classpath() {
+  local module=$1 dest=$2
+  local jar="$TRIBUTARY_ROOT/$module/target/$module.jar"
+  [[ -f $jar ]] || die "$jar is missing: run bin/build first"
+  rm -rf "$dest"
+  mkdir -p "$dest"
+  cp "$jar" "$dest/"
+  cp -r "$TRIBUTARY_ROOT/$module/target/lib" "$dest/lib"
+  printf '%s:%s' "$dest/$module.jar" "$dest/lib/*"
 }
 
 # Runs a cli main class in the foreground, replacing the shell (exit code and signals pass through).

@@ -14,6 +14,7 @@ import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.parsetools.RecordParser;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.slf4j.Logger;
@@ -99,7 +100,17 @@ final class KafkaConnection {
         }
         DecodedRequest.Supported supported = (DecodedRequest.Supported) decoded;
         RequestContext requestContext = new RequestContext(header, connectionId);
-        dispatcher.dispatch(requestContext, supported.request()).whenComplete((response, failure) ->
+        CompletableFuture<ApiMessage> pendingResponse;
+        try {
+            pendingResponse = dispatcher.dispatch(requestContext, supported.request());
+        } catch (Throwable e) {
+            // Not a request error (the dispatcher turns those into responses) but a broken broker, e.g. a
+            // class that no longer loads. The slot would never complete, so the client would hang: close.
+            log.error("Broker {}: {} from client {} could not be dispatched", brokerId, header.apiKey(), header.clientId(), e);
+            closeWithWarning("internal error while dispatching " + header.apiKey());
+            return;
+        }
+        pendingResponse.whenComplete((response, failure) ->
                 context.runOnContext(v -> {
                     if (failure != null) {
                         // The dispatcher already turns handler failures into error responses; this is a bug.
