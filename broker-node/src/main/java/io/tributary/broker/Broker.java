@@ -12,6 +12,7 @@ import io.tributary.broker.produce.ProduceHandler;
 import io.tributary.broker.producer.InitProducerIdHandler;
 import io.tributary.broker.protocol.RequestDispatcher;
 import io.tributary.broker.replica.PartitionLookup;
+import io.tributary.broker.replica.PartitionRetention;
 import io.tributary.broker.replica.ReplicaManager;
 import io.tributary.broker.topic.CreateTopicsHandler;
 import io.tributary.broker.topic.DeleteTopicsHandler;
@@ -171,15 +172,15 @@ public final class Broker implements AutoCloseable {
 
         // Join elections only after registering: a broker with a duplicate id must never lead anything.
         metadata.addListener(replicas);
-        metadata.topics().values().forEach(replicas::topicChanged);
-        replicas.warnAboutStrayLogs(metadata.topics());
+        replicas.activate(metadata::topics);
         controllerElection.start();
         Controller controller = new Controller(zk, controllerElection);
         toClose.add(controller);
         controller.start();
 
         long retentionInterval = config.get(BrokerConfig.LOG_RETENTION_CHECK_INTERVAL_MS);
-        timers.scheduleWithFixedDelay(replicas::enforceRetention, retentionInterval, retentionInterval, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(new PartitionRetention(brokerId, replicas::partitions), retentionInterval,
+                retentionInterval, TimeUnit.MILLISECONDS);
         log.info("Tributary broker {} started, listening on {}:{} (cluster {})", brokerId, withPort.host(), withPort.port(), clusterId);
     }
 

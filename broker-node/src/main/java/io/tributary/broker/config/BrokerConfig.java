@@ -40,7 +40,7 @@ public final class BrokerConfig {
     public static final Setting<Integer> MIN_INSYNC_REPLICAS = Setting.intAtLeast("min.insync.replicas", 1, 1,
             "Smallest ISR that accepts acks=all produces.");
     public static final Setting<Long> REPLICA_LAG_TIME_MAX_MS = Setting.longAtLeast("replica.lag.time.max.ms", 1, 30000,
-            "A follower not caught up for this long leaves the ISR.");
+            "A follower not caught up for this long leaves the ISR (takes effect with replication, not yet available).");
     public static final Setting<Boolean> AUTO_CREATE_TOPICS_ENABLE = Setting.bool("auto.create.topics.enable", true,
             "Create a topic when a client asks Metadata for it and allows auto-creation (as kcat -P does).");
     public static final Setting<Boolean> DELETE_TOPIC_ENABLE = Setting.bool("delete.topic.enable", true,
@@ -62,7 +62,7 @@ public final class BrokerConfig {
     public static final Setting<Integer> SOCKET_REQUEST_MAX_BYTES = Setting.intAtLeast("socket.request.max.bytes", 1024, 104857600,
             "Largest request frame; a bigger size field closes the connection.");
     public static final Setting<Integer> NUM_IO_THREADS = Setting.intAtLeast("num.io.threads", 1, 8,
-            "Threads doing disk I/O (appends, flushes, retention) for all partitions.");
+            "Threads for partition writes (appends, flushes, retention), and as many again for fetch reads.");
 
     static final List<Setting<?>> ALL = List.of(BROKER_ID, LISTENERS, ADVERTISED_LISTENERS, BROKER_RACK, LOG_DIRS,
             ZOOKEEPER_CONNECT, ZOOKEEPER_SESSION_TIMEOUT_MS, ZOOKEEPER_CONNECTION_TIMEOUT_MS, NUM_PARTITIONS,

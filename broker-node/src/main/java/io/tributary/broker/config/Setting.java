@@ -44,15 +44,6 @@ public record Setting<T>(String name, String defaultValue, Function<String, T> p
         }, doc);
     }
 
-    static Setting<String> string(String name, String defaultValue, String doc) {
-        return new Setting<>(name, defaultValue, text -> {
-            if (text.isBlank()) {
-                throw new IllegalArgumentException("must not be empty");
-            }
-            return text.trim();
-        }, doc);
-    }
-
     private static int parseInt(String text) {
         try {
             return Integer.parseInt(text.trim());

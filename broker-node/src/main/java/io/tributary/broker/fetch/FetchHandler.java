@@ -42,6 +42,6 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         }
         FetchReader reader = new FetchReader(targets, request.maxBytes(), version);
         DelayedFetch fetch = new DelayedFetch(reader, request.minBytes(), request.maxWaitMs(), readPool, timers);
-        return fetch.start().thenApply(response -> response);
+        return fetch.start().thenApply(ApiMessage.class::cast);
     }
 }

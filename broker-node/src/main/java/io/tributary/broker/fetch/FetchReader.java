@@ -53,8 +53,10 @@ final class FetchReader {
                     fillOffsets(data, target.partition());
                     data.setRecords(records);
                     bytes += records.sizeInBytes();
-                } catch (ApiError e) {
-                    setError(data, e);
+                } catch (RuntimeException e) {
+                    // One partition's failure (a disk error, a log closed by deletion) is that partition's
+                    // error code; the others in the same fetch are still answered.
+                    setError(data, ApiError.from(e));
                     fillOffsets(data, target.partition());
                     hasError = true;
                 }

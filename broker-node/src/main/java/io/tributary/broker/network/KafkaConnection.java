@@ -1,6 +1,7 @@
 package io.tributary.broker.network;
 
 import io.netty.buffer.Unpooled;
+import io.tributary.broker.protocol.CloseConnection;
 import io.tributary.broker.protocol.DecodedRequest;
 import io.tributary.broker.protocol.InvalidRequestException;
 import io.tributary.broker.protocol.RequestContext;
@@ -113,8 +114,11 @@ final class KafkaConnection {
         pendingResponse.whenComplete((response, failure) ->
                 context.runOnContext(v -> {
                     if (failure != null) {
-                        // The dispatcher already turns handler failures into error responses; this is a bug.
-                        closeWithWarning("no response could be built for " + header.apiKey() + ": " + failure);
+                        // Either the handler's answer is to close (acks=0 produce failed), or no error
+                        // response could be built; in both cases the client must see a disconnect.
+                        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                        closeWithWarning(cause instanceof CloseConnection ? cause.getMessage()
+                                : "no response could be built for " + header.apiKey() + ": " + cause);
                     } else {
                         complete(slot, response, header.apiVersion());
                     }

@@ -1,6 +1,6 @@
 package io.tributary.broker.offsets;
 
-import io.tributary.broker.log.LogReadResult;
+import io.tributary.broker.log.TimestampOffset;
 import io.tributary.broker.protocol.ApiError;
 import io.tributary.broker.protocol.ApiHandler;
 import io.tributary.broker.protocol.RequestContext;
@@ -8,7 +8,6 @@ import io.tributary.broker.replica.Partition;
 import io.tributary.broker.replica.PartitionLookup;
 import io.tributary.broker.topic.TopicLookup;
 import io.tributary.coordinator.metadata.TopicMetadata;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
@@ -24,7 +23,7 @@ import org.apache.kafka.common.requests.ListOffsetsRequest;
 /**
  * ListOffsets: the offsets consumers start from. Earliest is the log start offset, latest the high
  * watermark (a consumer can never read past it), and a timestamp finds the first record at or after
- * it. Timestamp lookups read the disk, so the whole request runs on the read pool.
+ * it. Timestamp lookups read the disk (indexes, one batch), so the whole request runs on the read pool.
  */
 public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestData> {
 
@@ -64,91 +63,61 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
             if (version >= 4) {
                 PartitionLookup.checkLeaderEpoch(partition, request.currentLeaderEpoch());
             }
-            TimestampAndOffset found = lookUp(partition, request.timestamp());
+            TimestampOffset found = lookUp(partition, request.timestamp());
             response.setErrorCode(Errors.NONE.code()).setOffset(found.offset()).setTimestamp(found.timestamp());
             if (version >= 4) {
-                response.setLeaderEpoch(found.offset() >= 0 ? partition.leadership().leaderEpoch() : -1);
+                response.setLeaderEpoch(leaderEpochOf(partition, request.timestamp(), found.offset()));
             }
-        } catch (ApiError e) {
-            response.setErrorCode(e.error().code()).setOffset(-1).setTimestamp(-1);
+        } catch (RuntimeException e) {
+            response.setErrorCode(ApiError.from(e).error().code()).setOffset(-1).setTimestamp(-1);
         }
         return response;
     }
 
-    private record TimestampAndOffset(long timestamp, long offset) {}
+    private static final TimestampOffset NOT_FOUND = new TimestampOffset(RecordBatch.NO_TIMESTAMP, -1);
 
-    private static TimestampAndOffset lookUp(Partition partition, long timestamp) {
+    private static TimestampOffset lookUp(Partition partition, long timestamp) {
         if (timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP || timestamp == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
-            return new TimestampAndOffset(RecordBatch.NO_TIMESTAMP, partition.logStartOffset());
+            return new TimestampOffset(RecordBatch.NO_TIMESTAMP, partition.logStartOffset());
         }
         if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP || timestamp == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP) {
-            return new TimestampAndOffset(RecordBatch.NO_TIMESTAMP, partition.highWatermark());
+            return new TimestampOffset(RecordBatch.NO_TIMESTAMP, partition.highWatermark());
         }
         if (timestamp == ListOffsetsRequest.MAX_TIMESTAMP) {
-            return maxTimestamp(partition);
+            return partition.maxTimestamp().map(max -> exactRecord(partition, max)).orElse(NOT_FOUND);
         }
         if (timestamp < 0) {
             throw new ApiError(Errors.INVALID_REQUEST, "unknown special timestamp " + timestamp);
         }
-        return firstAtOrAfter(partition, timestamp);
+        return partition.findCommittedByTimestamp(timestamp).orElse(NOT_FOUND);
     }
 
-    /** The index finds the batch; the exact record is the first in it whose timestamp reaches the target. */
-    private static TimestampAndOffset firstAtOrAfter(Partition partition, long timestamp) {
-        OptionalLong candidate = partition.offsetForTimestamp(timestamp);
-        long highWatermark = partition.highWatermark();
-        if (candidate.isEmpty() || candidate.getAsLong() >= highWatermark) {
-            return new TimestampAndOffset(RecordBatch.NO_TIMESTAMP, -1);
+    /**
+     * KIP-734 answers with the record holding the largest timestamp; the log knows its batch, so only
+     * that one batch is read to find the record. Not yet committed data is not shown.
+     */
+    private static TimestampOffset exactRecord(Partition partition, TimestampOffset batchWithMax) {
+        if (batchWithMax.offset() >= partition.highWatermark()) {
+            return NOT_FOUND;
         }
-        long offset = candidate.getAsLong();
-        while (offset < highWatermark) {
-            LogReadResult read = partition.readCommitted(offset, 1);
-            long next = offset;
-            for (RecordBatch batch : read.records().batches()) {
-                for (Record record : batch) {
-                    if (record.offset() >= offset && record.timestamp() >= timestamp) {
-                        return new TimestampAndOffset(record.timestamp(), record.offset());
-                    }
+        for (RecordBatch batch : partition.readCommitted(batchWithMax.offset(), 1).records().batches()) {
+            for (Record record : batch) {
+                if (record.timestamp() == batchWithMax.timestamp()) {
+                    return new TimestampOffset(record.timestamp(), record.offset());
                 }
-                next = batch.nextOffset();
             }
-            if (next == offset) {
-                break;
-            }
-            offset = next;
         }
-        return new TimestampAndOffset(RecordBatch.NO_TIMESTAMP, -1);
+        return batchWithMax;
     }
 
-    /** KIP-734: the offset of the record with the largest timestamp; scans batch headers only. */
-    private static TimestampAndOffset maxTimestamp(Partition partition) {
-        long bestTimestamp = RecordBatch.NO_TIMESTAMP;
-        long bestBatchBase = -1;
-        long offset = partition.logStartOffset();
-        long highWatermark = partition.highWatermark();
-        while (offset < highWatermark) {
-            LogReadResult read = partition.readCommitted(offset, 1 << 20);
-            long next = offset;
-            for (RecordBatch batch : read.records().batches()) {
-                if (batch.maxTimestamp() > bestTimestamp) {
-                    bestTimestamp = batch.maxTimestamp();
-                    bestBatchBase = batch.baseOffset();
-                }
-                next = batch.nextOffset();
-            }
-            if (next == offset) {
-                break;
-            }
-            offset = next;
+    /** KIP-320: the epoch of the returned offset; for "latest", the current epoch. */
+    private static int leaderEpochOf(Partition partition, long requestedTimestamp, long offset) {
+        if (offset < 0) {
+            return -1;
         }
-        if (bestBatchBase < 0) {
-            return new TimestampAndOffset(RecordBatch.NO_TIMESTAMP, -1);
+        if (requestedTimestamp == ListOffsetsRequest.LATEST_TIMESTAMP) {
+            return partition.leadership().leaderEpoch();
         }
-        for (Record record : partition.readCommitted(bestBatchBase, 1).records().batches().iterator().next()) {
-            if (record.timestamp() == bestTimestamp) {
-                return new TimestampAndOffset(bestTimestamp, record.offset());
-            }
-        }
-        return new TimestampAndOffset(bestTimestamp, bestBatchBase);
+        return partition.leaderEpochAt(offset);
     }
 }

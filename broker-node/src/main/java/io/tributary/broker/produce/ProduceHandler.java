@@ -3,6 +3,7 @@ package io.tributary.broker.produce;
 import io.tributary.broker.log.AppendResult;
 import io.tributary.broker.protocol.ApiError;
 import io.tributary.broker.protocol.ApiHandler;
+import io.tributary.broker.protocol.CloseConnection;
 import io.tributary.broker.protocol.RequestContext;
 import io.tributary.broker.replica.Partition;
 import io.tributary.broker.replica.PartitionLookup;
@@ -18,7 +19,6 @@ import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
-import org.apache.kafka.common.record.RecordBatch;
 
 /** Produce: appends each partition's batches on its leader and answers per partition. */
 public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
@@ -60,7 +60,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
             }
         }
         return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new))
-                .thenApply(done -> acks == 0 ? null : response);
+                .thenApply(done -> acks == 0 ? answerWithoutResponse(response) : response);
     }
 
     private CompletableFuture<Partition.Appended> append(boolean byId, ProduceRequestData.TopicProduceData topicData,
@@ -82,6 +82,20 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         }
     }
 
+    /** acks=0: no response, unless a partition failed, which only a closed connection can tell the client. */
+    private static ApiMessage answerWithoutResponse(ProduceResponseData response) {
+        for (TopicProduceResponse topic : response.responses()) {
+            for (PartitionProduceResponse partition : topic.partitionResponses()) {
+                if (partition.errorCode() != Errors.NONE.code()) {
+                    throw new CloseConnection("acks=0 produce to " + (topic.name().isEmpty() ? topic.topicId() : topic.name())
+                            + "-" + partition.index() + " failed with " + Errors.forCode(partition.errorCode())
+                            + ": " + partition.errorMessage());
+                }
+            }
+        }
+        return null;
+    }
+
     private static void fill(PartitionProduceResponse response, Partition.Appended appended, Throwable failure, short version) {
         if (failure != null) {
             ApiError error = ApiError.from(failure);
@@ -94,7 +108,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         AppendResult result = appended.result();
         response.setErrorCode(Errors.NONE.code())
                 .setBaseOffset(result.firstOffset())
-                .setLogAppendTimeMs(RecordBatch.NO_TIMESTAMP);
+                .setLogAppendTimeMs(result.logAppendTimeMs());
         if (version >= 5) {
             response.setLogStartOffset(appended.logStartOffset());
         }

@@ -39,19 +39,20 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
                     brokerId, request.transactionalId(), context.clientId());
             return CompletableFuture.completedFuture(error(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
         }
-        // KIP-360: a producer that still has an id asks for a bumped epoch instead of a new id.
-        if (request.producerId() != RecordBatch.NO_PRODUCER_ID && request.producerEpoch() >= 0
-                && request.producerEpoch() < Short.MAX_VALUE - 1) {
-            return CompletableFuture.completedFuture(new InitProducerIdResponseData()
-                    .setProducerId(request.producerId())
-                    .setProducerEpoch((short) (request.producerEpoch() + 1)));
-        }
-        return CompletableFuture.supplyAsync(() -> new InitProducerIdResponseData()
+        // A producer asking to bump its epoch (KIP-360) gets a fresh id instead: epochs are not tracked
+        // yet, and a new id is always a valid answer. A ZooKeeper hiccup is answered with a retriable
+        // code; the Java producer treats UNKNOWN_SERVER_ERROR here as fatal.
+        return CompletableFuture.<ApiMessage>supplyAsync(() -> new InitProducerIdResponseData()
                 .setProducerId(allocator.nextProducerId())
-                .setProducerEpoch((short) 0), zkPool);
+                .setProducerEpoch((short) 0), zkPool)
+                .exceptionally(failure -> {
+                    log.warn("Broker {}: could not allocate a producer id for client {}; asking it to retry",
+                            brokerId, context.clientId(), failure);
+                    return error(Errors.COORDINATOR_LOAD_IN_PROGRESS);
+                });
     }
 
-    private static InitProducerIdResponseData error(Errors error) {
+    private static ApiMessage error(Errors error) {
         return new InitProducerIdResponseData()
                 .setErrorCode(error.code())
                 .setProducerId(RecordBatch.NO_PRODUCER_ID)

@@ -30,6 +30,9 @@ public final class ApiError extends RuntimeException {
         if (cause instanceof ApiError apiError) {
             return apiError;
         }
+        if (cause instanceof java.io.UncheckedIOException io) {
+            return new ApiError(Errors.KAFKA_STORAGE_ERROR, "disk error: " + io.getMessage());
+        }
         // Coordinator refusals (topic exists, bad assignment, ...) carry their Kafka error code.
         if (cause instanceof CoordinatorException refusal) {
             return new ApiError(Errors.forCode(refusal.errorCode()), refusal.getMessage());

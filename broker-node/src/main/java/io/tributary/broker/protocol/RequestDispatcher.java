@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.ProduceRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,10 +56,22 @@ public final class RequestDispatcher {
         }
         return result.exceptionally(failure -> {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause instanceof CloseConnection close) {
+                throw close;
+            }
+            if (expectsNoResponse(request)) {
+                // The client reads no answer to this request, so an error response would be taken as
+                // the answer to its next request; closing is the only way to tell it.
+                throw new CloseConnection(context.apiKey() + " with acks=0 failed: " + cause);
+            }
             log.error("Broker {}: {} v{} from client {} failed; answering with an error response",
                     brokerId, context.apiKey(), context.apiVersion(), context.clientId(), cause);
             return request.getErrorResponse(0, cause).data();
         });
+    }
+
+    private static boolean expectsNoResponse(AbstractRequest request) {
+        return request instanceof ProduceRequest produce && produce.acks() == 0;
     }
 
     public static final class Builder {

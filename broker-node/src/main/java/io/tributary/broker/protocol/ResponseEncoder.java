@@ -49,8 +49,13 @@ public final class ResponseEncoder {
 
         @Override
         public void writeRecords(BaseRecords records) {
+            // The generated size counts every record set as zero-copy bytes, so the in-memory buffer has no
+            // room for records: they always become a part of their own.
             if (records instanceof MemoryRecords memory) {
-                writeByteBuffer(memory.buffer());
+                cutBytes();
+                if (memory.sizeInBytes() > 0) {
+                    parts.add(new ResponseFrame.Bytes(memory.buffer()));
+                }
             } else if (records instanceof FileRecords file) {
                 cutBytes();
                 if (file.sizeInBytes() > 0) {

@@ -1,13 +1,15 @@
 package io.tributary.broker.replica;
 
-import io.tributary.broker.concurrent.SerialExecutor;
+import io.tributary.coordinator.SerialExecutor;
 import io.tributary.broker.log.AppendResult;
 import io.tributary.broker.log.InvalidRecordBatchException;
 import io.tributary.broker.log.LogReadResult;
 import io.tributary.broker.log.PartitionLog;
+import io.tributary.broker.log.TimestampOffset;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -172,8 +174,25 @@ public final class Partition {
         return partitionLog.read(fetchOffset, maxBytes, highWatermark, minOneBatch);
     }
 
-    public OptionalLong offsetForTimestamp(long timestampMs) {
-        return partitionLog.offsetForTimestamp(timestampMs);
+    /** The first committed record whose timestamp is at or after {@code timestampMs}. */
+    public Optional<TimestampOffset> findCommittedByTimestamp(long timestampMs) {
+        return partitionLog.findByTimestamp(timestampMs).filter(found -> found.offset() < highWatermark);
+    }
+
+    /** The largest timestamp in the log and the base offset of the batch holding it (KIP-734). */
+    public Optional<TimestampOffset> maxTimestamp() {
+        return partitionLog.maxTimestamp();
+    }
+
+    /** The leader epoch in which {@code offset} was written (KIP-320), or -1 when no epoch covers it. */
+    public int leaderEpochAt(long offset) {
+        int epoch = -1;
+        for (Map.Entry<Integer, Long> start : partitionLog.leaderEpochs().entries()) {
+            if (start.getValue() <= offset) {
+                epoch = start.getKey();
+            }
+        }
+        return epoch;
     }
 
     /** Registers a callback run whenever committed data or the role changes (wakes waiting fetches). */

@@ -1,8 +1,8 @@
 package io.tributary.broker.replica;
 
-import io.tributary.broker.concurrent.SerialExecutor;
 import io.tributary.broker.log.LogManager;
 import io.tributary.broker.log.PartitionLog;
+import io.tributary.coordinator.SerialExecutor;
 import io.tributary.coordinator.leadership.PartitionLeaderElector;
 import io.tributary.coordinator.metadata.PartitionMetadata;
 import io.tributary.coordinator.metadata.TopicMetadata;
@@ -11,12 +11,13 @@ import io.tributary.zk.model.PartitionState;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -25,11 +26,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps this broker's partition replicas in line with the topic metadata in ZooKeeper: creates the
  * local log and joins the partition's leader election when a replica is assigned here, and removes
- * both when its topic is deleted.
+ * both when its topic is deleted (or replaced by a new topic of the same name).
+ *
+ * <p>Lifecycle changes are serialised under this object's lock: metadata events arrive on the cache's
+ * thread while start-up replays the topics known so far, and a replica must never be started twice or
+ * after {@link #close()}. Lookups need no lock.
  */
 public final class ReplicaManager implements TopicMetadataCache.Listener, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
+    private static final long SHUTDOWN_STEP_TIMEOUT_MS = 30_000;
 
     private final int brokerId;
     private final CuratorFramework zk;
@@ -37,10 +43,11 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, AutoCl
     private final ExecutorService ioPool;
     private final int defaultMinInsyncReplicas;
     private final Map<TopicPartition, Replica> replicas = new ConcurrentHashMap<>();
-    private volatile boolean closed;
+    private boolean active;
+    private boolean closed;
 
-    /** A local partition and the election it takes part in. */
-    private record Replica(Partition partition, PartitionLeaderElector elector) {}
+    /** A local partition, the topic id it was opened for, and the election it takes part in. */
+    private record Replica(Partition partition, String topicId, PartitionLeaderElector elector) {}
 
     public ReplicaManager(int brokerId, CuratorFramework zk, LogManager logManager, ExecutorService ioPool,
                           int defaultMinInsyncReplicas) {
@@ -56,10 +63,25 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, AutoCl
         return replica == null ? Optional.empty() : Optional.of(replica.partition());
     }
 
-    /** Runs on the metadata cache's event thread, one event at a time. */
+    public List<Partition> partitions() {
+        return replicas.values().stream().map(Replica::partition).toList();
+    }
+
+    /**
+     * Starts acting on metadata: replays every topic known now, then follows events. Called once this
+     * broker is registered, so a broker refused for a duplicate id never joins an election. Events that
+     * arrived before are already part of {@code current}, which is read under the same lock as events.
+     */
+    public synchronized void activate(Supplier<Map<String, TopicMetadata>> current) {
+        active = true;
+        Map<String, TopicMetadata> topics = current.get();
+        topics.values().forEach(this::topicChanged);
+        warnAboutStrayLogs(topics);
+    }
+
     @Override
-    public void topicChanged(TopicMetadata topic) {
-        if (closed) {
+    public synchronized void topicChanged(TopicMetadata topic) {
+        if (!active || closed) {
             return;
         }
         for (PartitionMetadata metadata : topic.partitions().values()) {
@@ -68,6 +90,11 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, AutoCl
             }
             TopicPartition tp = new TopicPartition(topic.name(), metadata.partition());
             Replica existing = replicas.get(tp);
+            if (existing != null && !existing.topicId().equals(topic.topicId())) {
+                // Deleted and created again between two events we saw: the old replica must go first.
+                removeReplica(tp, "topic " + topic.name() + " was replaced by a new topic with id " + topic.topicId());
+                existing = null;
+            }
             if (existing == null) {
                 startReplica(topic, tp);
             } else {
@@ -77,19 +104,28 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, AutoCl
     }
 
     @Override
-    public void topicDeleted(String topic) {
-        replicas.keySet().stream().filter(tp -> tp.topic().equals(topic)).toList().forEach(tp -> {
-            Replica replica = replicas.remove(tp);
-            stopElection(replica, "topic deleted");
-            replica.partition().writer().execute(() -> {
-                replica.partition().resignLeadership("topic " + topic + " deleted");
-                try {
-                    logManager.delete(tp.topic(), tp.partition());
-                    log.info("Broker {}: deleted the log of {}", brokerId, tp);
-                } catch (RuntimeException e) {
-                    log.error("Broker {}: could not delete the log of {}", brokerId, tp, e);
-                }
-            });
+    public synchronized void topicDeleted(String topic) {
+        if (!active || closed) {
+            return;
+        }
+        replicas.keySet().stream().filter(tp -> tp.topic().equals(topic)).toList()
+                .forEach(tp -> removeReplica(tp, "topic " + topic + " deleted"));
+    }
+
+    private void removeReplica(TopicPartition tp, String reason) {
+        Replica replica = replicas.remove(tp);
+        if (replica == null) {
+            return;
+        }
+        stopElection(replica, reason);
+        replica.partition().writer().execute(() -> {
+            replica.partition().resignLeadership(reason);
+            try {
+                logManager.delete(tp.topic(), tp.partition());
+                log.info("Broker {}: deleted the log of {}: {}", brokerId, tp, reason);
+            } catch (RuntimeException e) {
+                log.error("Broker {}: could not delete the log of {}", brokerId, tp, e);
+            }
         });
     }
 
@@ -101,7 +137,7 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, AutoCl
             log.error("Broker {}: cannot open the log of {}; the replica stays offline", brokerId, tp, e);
             return;
         }
-        SerialExecutor writer = new SerialExecutor(ioPool, "partition " + tp);
+        SerialExecutor writer = new SerialExecutor(ioPool);
         Partition partition = new Partition(brokerId, tp, partitionLog, writer, minInsyncReplicas(topic.configs()));
         PartitionLeaderElector elector = new PartitionLeaderElector(zk, brokerId, tp.topic(), tp.partition(),
                 new PartitionLeaderElector.Listener() {
@@ -115,11 +151,11 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, AutoCl
                         partition.resignLeadership(reason);
                     }
                 }, writer);
-        replicas.put(tp, new Replica(partition, elector));
+        replicas.put(tp, new Replica(partition, topic.topicId(), elector));
         try {
             elector.start();
             log.info("Broker {}: replica of {} is online, log end offset {}", brokerId, tp, partitionLog.logEndOffset());
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             log.error("Broker {}: cannot join the leader election of {}", brokerId, tp, e);
         }
     }
@@ -144,7 +180,7 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, AutoCl
     }
 
     /** Logs on disk that no topic in ZooKeeper assigns here: kept, not deleted, but worth an operator's look. */
-    public void warnAboutStrayLogs(Map<String, TopicMetadata> topics) {
+    private void warnAboutStrayLogs(Map<String, TopicMetadata> topics) {
         for (PartitionLog partitionLog : logManager.all()) {
             TopicMetadata topic = topics.get(partitionLog.topic());
             boolean assignedHere = topic != null && topic.partition(partitionLog.partition())
@@ -161,26 +197,6 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, AutoCl
         return override == null ? defaultMinInsyncReplicas : Integer.parseInt(override);
     }
 
-    /** Applies retention to every local log, each on its own partition's writer. */
-    public void enforceRetention() {
-        long now = System.currentTimeMillis();
-        for (Replica replica : replicas.values()) {
-            Partition partition = replica.partition();
-            partition.writer().execute(() -> {
-                // Never delete what consumers have not been allowed to read yet.
-                int deleted = partition.log().deleteExpiredSegments(now, partition.highWatermark());
-                if (deleted > 0) {
-                    log.info("Broker {}: retention deleted {} segment(s) of {}, log start offset now {}", brokerId,
-                            deleted, partition.topicPartition(), partition.logStartOffset());
-                }
-            });
-        }
-    }
-
-    public List<Partition> partitions() {
-        return replicas.values().stream().map(Replica::partition).toList();
-    }
-
     private void stopElection(Replica replica, String reason) {
         try {
             replica.elector().close();
@@ -191,32 +207,48 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, AutoCl
     }
 
     /**
-     * Leaves every election, then flushes and closes the logs on their writers, and waits (bounded) until
-     * every writer is done so nothing is written after the broker says it has stopped.
+     * Stops writes and flushes and closes every log first (no ZooKeeper needed, so an unreachable
+     * ZooKeeper cannot keep data unflushed), then leaves all elections in parallel; each step is bounded.
      */
     @Override
     public void close() {
-        closed = true;
+        List<Replica> toStop;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            toStop = List.copyOf(replicas.values());
+        }
         List<CompletableFuture<Void>> flushed = new ArrayList<>();
-        for (Replica replica : replicas.values()) {
-            stopElection(replica, "broker shutting down");
+        for (Replica replica : toStop) {
+            Partition partition = replica.partition();
             CompletableFuture<Void> done = new CompletableFuture<>();
             flushed.add(done);
-            replica.partition().writer().execute(() -> {
-                replica.partition().resignLeadership("broker shutting down");
+            partition.writer().execute(() -> {
+                partition.resignLeadership("broker shutting down");
                 try {
-                    replica.partition().log().flush();
+                    partition.log().flush();
                 } catch (IOException | RuntimeException e) {
-                    log.warn("Broker {}: flushing {} at shutdown failed", brokerId, replica.partition().topicPartition(), e);
+                    log.warn("Broker {}: flushing {} at shutdown failed", brokerId, partition.topicPartition(), e);
                 }
-                replica.partition().closeLog();
+                partition.closeLog();
                 done.complete(null);
             });
         }
+        awaitAll(flushed, "flush and close the partition logs");
+        List<CompletableFuture<Void>> left = new ArrayList<>();
+        for (Replica replica : toStop) {
+            left.add(CompletableFuture.runAsync(() -> stopElection(replica, "broker shutting down"), ioPool));
+        }
+        awaitAll(left, "leave the partition elections");
+    }
+
+    private void awaitAll(List<CompletableFuture<Void>> steps, String what) {
         try {
-            CompletableFuture.allOf(flushed.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new)).get(SHUTDOWN_STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            log.warn("Broker {}: not every partition log was flushed and closed at shutdown", brokerId, e);
+            log.warn("Broker {}: could not {} within {} ms at shutdown", brokerId, what, SHUTDOWN_STEP_TIMEOUT_MS, e);
         }
     }
 }

@@ -49,7 +49,15 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                     .thenCompose(created -> request.validateOnly() || created.topicId() == null
                             ? CompletableFuture.completedFuture(created)
                             : waiter.await(MetadataWaiter.allLeadersElected(topic.name()), request.timeoutMs())
-                                    .thenApply(elected -> created))
+                                    .thenApply(elected -> {
+                                        if (!elected) {
+                                            // As Kafka: the topic exists, but the caller's deadline passed first.
+                                            throw new ApiError(Errors.REQUEST_TIMED_OUT, "topic " + topic.name()
+                                                    + " was created but not every partition had a leader within "
+                                                    + request.timeoutMs() + " ms");
+                                        }
+                                        return created;
+                                    }))
                     .handle((created, failure) -> {
                         fill(result, created, failure, version);
                         return null;
