@@ -118,4 +118,19 @@ abstract class IndexFile {
     protected abstract boolean acceptEntry(ByteBuffer buf, int i);
 
     protected abstract void writeEntry(ByteBuffer buf, int i);
+
+    /** How many of the first {@code n} values of an ascending array are below {@code key} (binary search). */
+    static int countBelow(int[] ascending, int n, long key) {
+        int lo = 0;
+        int hi = n;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (ascending[mid] < key) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
 }

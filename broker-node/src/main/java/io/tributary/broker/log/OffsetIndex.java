@@ -68,19 +68,8 @@ final class OffsetIndex extends IndexFile {
 
     /** Number of entries whose position is below {@code position}: the entries that survive a truncation there. */
     int entriesBefore(int position) {
-        int n = count;
-        int[] pos = positions;
-        int lo = 0;
-        int hi = n;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (pos[mid] < position) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
+        int n = count; // before the array: see IndexFile on publication order
+        return countBelow(positions, n, position);
     }
 
     @Override

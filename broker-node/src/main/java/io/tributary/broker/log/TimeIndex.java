@@ -64,19 +64,8 @@ final class TimeIndex extends IndexFile {
 
     /** Number of entries whose relative offset is below {@code relOffset}. */
     int entriesBelow(long relOffset) {
-        int n = count;
-        int[] rel = relOffsets;
-        int lo = 0;
-        int hi = n;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (rel[mid] < relOffset) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
+        int n = count; // before the array: see IndexFile on publication order
+        return countBelow(relOffsets, n, relOffset);
     }
 
     @Override
