@@ -8,6 +8,7 @@ import io.tributary.zk.ZkJson;
 import io.tributary.zk.ZkPaths;
 import io.tributary.zk.model.BrokerRegistration;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.listen.StandardListenerManager;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -62,14 +62,11 @@ public final class BrokerRegistry implements Closeable {
     private final ExecutorService events = NamedThreads.single("broker-registry");
     private final CuratorCache cache;
     private final Map<Integer, BrokerRegistration> live = new ConcurrentHashMap<>();
-    private final CopyOnWriteArrayList<ListenerEntry> listeners = new CopyOnWriteArrayList<>();
+    private final StandardListenerManager<Listener> listeners = StandardListenerManager.standard();
     private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
     private final CountDownLatch initialized = new CountDownLatch(1);
     private final ConnectionStateListener reRegisterOnReconnect = this::connectionChanged;
     private volatile BrokerRegistration self;
-
-    private record ListenerEntry(Listener listener, Executor executor) {
-    }
 
     public BrokerRegistry(CuratorFramework zk) {
         this.zk = Objects.requireNonNull(zk, "zk");
@@ -180,11 +177,11 @@ public final class BrokerRegistry implements Closeable {
 
     /** Adds a listener called on the given executor (e.g. a Vert.x context's runOnContext). */
     public void addListener(Listener listener, Executor executor) {
-        listeners.add(new ListenerEntry(Objects.requireNonNull(listener, "listener"), Objects.requireNonNull(executor, "executor")));
+        listeners.addListener(Objects.requireNonNull(listener, "listener"), Objects.requireNonNull(executor, "executor"));
     }
 
     public void removeListener(Listener listener) {
-        listeners.removeIf(entry -> entry.listener() == listener);
+        listeners.removeListener(listener);
     }
 
     /**
@@ -320,7 +317,7 @@ public final class BrokerRegistry implements Closeable {
         }
         live.put(id, registration);
         LOG.info("broker {} joined at {} (rack {})", id, registration.address(), registration.rack());
-        listeners.forEach(entry -> entry.executor().execute(() -> entry.listener().brokerJoined(registration)));
+        listeners.forEach(listener -> listener.brokerJoined(registration));
     }
 
     private void brokerDeleted(ChildData node) {
@@ -329,7 +326,7 @@ public final class BrokerRegistry implements Closeable {
             return;
         }
         LOG.info("broker {} left", id);
-        listeners.forEach(entry -> entry.executor().execute(() -> entry.listener().brokerLeft(id)));
+        listeners.forEach(listener -> listener.brokerLeft(id));
     }
 
     private static Integer brokerIdOf(String path) {

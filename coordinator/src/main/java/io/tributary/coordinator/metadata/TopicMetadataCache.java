@@ -10,6 +10,7 @@ import io.tributary.zk.model.PartitionState;
 import io.tributary.zk.model.TopicAssignment;
 import io.tributary.zk.model.TopicConfig;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.listen.StandardListenerManager;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
@@ -27,7 +28,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -61,14 +61,11 @@ public final class TopicMetadataCache implements Closeable {
         void topicDeleted(String name);
     }
 
-    private record ListenerEntry(Listener listener, Executor executor) {
-    }
-
     private final CuratorFramework zk;
     private final CuratorCache topicsCache;
     private final CuratorCache configsCache;
     private final ExecutorService thread = NamedThreads.single("topic-metadata-cache");
-    private final CopyOnWriteArrayList<ListenerEntry> listeners = new CopyOnWriteArrayList<>();
+    private final StandardListenerManager<Listener> listeners = StandardListenerManager.standard();
     private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
     private volatile Map<String, TopicMetadata> byName = Map.of();
     private volatile Map<String, TopicMetadata> byId = Map.of();
@@ -138,11 +135,11 @@ public final class TopicMetadataCache implements Closeable {
 
     /** Adds a listener called on the given executor (e.g. a Vert.x context's runOnContext). */
     public void addListener(Listener listener, Executor executor) {
-        listeners.add(new ListenerEntry(Objects.requireNonNull(listener, "listener"), Objects.requireNonNull(executor, "executor")));
+        listeners.addListener(Objects.requireNonNull(listener, "listener"), Objects.requireNonNull(executor, "executor"));
     }
 
     public void removeListener(Listener listener) {
-        listeners.removeIf(entry -> entry.listener() == listener);
+        listeners.removeListener(listener);
     }
 
     @Override
@@ -284,10 +281,10 @@ public final class TopicMetadataCache implements Closeable {
         byId = Collections.unmodifiableMap(ids);
         if (topic == null) {
             LOG.info("topic {} deleted", name);
-            listeners.forEach(entry -> entry.executor().execute(() -> entry.listener().topicDeleted(name)));
+            listeners.forEach(listener -> listener.topicDeleted(name));
         } else {
             LOG.debug("topic {} changed: {}", name, topic);
-            listeners.forEach(entry -> entry.executor().execute(() -> entry.listener().topicChanged(topic)));
+            listeners.forEach(listener -> listener.topicChanged(topic));
         }
     }
 }
