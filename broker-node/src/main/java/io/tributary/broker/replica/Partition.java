@@ -1,22 +1,26 @@
 package io.tributary.broker.replica;
 
-import io.tributary.coordinator.SerialExecutor;
 import io.tributary.broker.log.AppendResult;
 import io.tributary.broker.log.InvalidRecordBatchException;
 import io.tributary.broker.log.LogReadResult;
 import io.tributary.broker.log.PartitionLog;
 import io.tributary.broker.log.TimestampOffset;
+import io.tributary.broker.producer.ProducerStateTable;
+import io.tributary.broker.protocol.ApiError;
+import io.tributary.coordinator.SerialExecutor;
 import java.io.UncheckedIOException;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import io.tributary.broker.protocol.ApiError;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.record.RecordBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +41,7 @@ public final class Partition {
     private volatile Leadership leadership = Leadership.NONE;
     private volatile long highWatermark;
     private volatile int minInsyncReplicas;
+    private final ProducerStateTable producerStates = new ProducerStateTable();
 
     Partition(int brokerId, TopicPartition topicPartition, PartitionLog partitionLog, SerialExecutor writer, int minInsyncReplicas) {
         this.brokerId = brokerId;
@@ -45,6 +50,34 @@ public final class Partition {
         this.writer = writer;
         this.minInsyncReplicas = minInsyncReplicas;
         this.highWatermark = partitionLog.logEndOffset();
+        // Queued first on the writer, so no append can run before the producer state is rebuilt.
+        writer.execute(this::loadProducerState);
+    }
+
+    /**
+     * Rebuilds which batches idempotent producers wrote recently from the newest two segments, so a retry
+     * that arrives after a restart is still recognised as a duplicate. Reads batch headers only.
+     */
+    private void loadProducerState() {
+        List<Long> segments = partitionLog.segmentBaseOffsets();
+        long offset = Math.max(partitionLog.logStartOffset(), segments.size() >= 2 ? segments.get(segments.size() - 2) : 0);
+        long end = partitionLog.logEndOffset();
+        try {
+            while (offset < end) {
+                long next = offset;
+                for (RecordBatch batch : partitionLog.read(offset, 1 << 20, end, true).records().batches()) {
+                    producerStates.record(batch, batch.baseOffset(), batch.lastOffset());
+                    next = batch.nextOffset();
+                }
+                if (next == offset) {
+                    break;
+                }
+                offset = next;
+            }
+        } catch (RuntimeException e) {
+            log.warn("Broker {}: could not rebuild the producer state of {}; retries of batches written before "
+                    + "this start may be stored twice", brokerId, topicPartition, e);
+        }
     }
 
     /** An append's outcome together with the log start offset the Produce response reports. */
@@ -135,6 +168,17 @@ public final class Partition {
             throw new ApiError(Errors.NOT_ENOUGH_REPLICAS, "ISR " + current.isr() + " of " + topicPartition
                     + " is smaller than min.insync.replicas=" + minInsyncReplicas);
         }
+        Iterator<MutableRecordBatch> batches = records.batches().iterator();
+        MutableRecordBatch first = batches.hasNext() ? batches.next() : null;
+        Optional<ProducerStateTable.WrittenBatch> duplicate = checkProducer(first);
+        if (duplicate.isPresent()) {
+            ProducerStateTable.WrittenBatch earlier = duplicate.get();
+            log.debug("Broker {}: {} already holds producer {}'s batch {}..{} at offset {}; not written again",
+                    brokerId, topicPartition, first.producerId(), earlier.firstSequence(), earlier.lastSequence(),
+                    earlier.firstOffset());
+            return new AppendResult(earlier.firstOffset(), earlier.lastOffset(), RecordBatch.NO_TIMESTAMP,
+                    RecordBatch.NO_TIMESTAMP, 1, 0);
+        }
         AppendResult appended;
         try {
             appended = partitionLog.appendAsLeader(records, current.leaderEpoch(), System.currentTimeMillis());
@@ -145,8 +189,24 @@ public final class Partition {
             throw new ApiError(Errors.KAFKA_STORAGE_ERROR, "the log of " + topicPartition + " on broker "
                     + brokerId + " could not be written: " + e.getCause().getMessage());
         }
+        // The log assigned offsets in place, so the batches now carry them.
+        for (RecordBatch batch : records.batches()) {
+            producerStates.record(batch, batch.baseOffset(), batch.lastOffset());
+        }
         advanceHighWatermark();
         return appended;
+    }
+
+    /**
+     * Idempotent producers send one batch per partition per request, so the request's first batch
+     * decides: a retry of a batch already written, or a sequence the producer may not send. Its CRC is
+     * checked first, so a corrupt batch is never mistaken for a duplicate.
+     */
+    private Optional<ProducerStateTable.WrittenBatch> checkProducer(MutableRecordBatch first) {
+        if (first == null || !first.hasProducerId() || !first.isValid()) {
+            return Optional.empty();
+        }
+        return producerStates.check(first);
     }
 
     /**
