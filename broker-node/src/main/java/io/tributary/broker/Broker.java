@@ -63,6 +63,7 @@ public final class Broker implements AutoCloseable {
     private Vertx vertx;
     private KafkaServer server;
     private ListenerAddress advertised;
+    private ControllerElection controllerElection;
     private volatile boolean closed;
 
     private Broker(BrokerConfig config) {
@@ -98,6 +99,11 @@ public final class Broker implements AutoCloseable {
         return advertised;
     }
 
+    /** Whether this broker currently holds the controller role. */
+    public boolean isController() {
+        return controllerElection != null && controllerElection.isController();
+    }
+
     private void startComponents() throws Exception {
         ZkClientConfig zkConfig = new ZkClientConfig(config.zookeeperHosts(), config.zookeeperChroot(),
                 config.get(BrokerConfig.ZOOKEEPER_SESSION_TIMEOUT_MS), config.get(BrokerConfig.ZOOKEEPER_CONNECTION_TIMEOUT_MS));
@@ -125,7 +131,7 @@ public final class Broker implements AutoCloseable {
         TopicMetadataCache metadata = new TopicMetadataCache(zk);
         toClose.add(metadata);
         metadata.start();
-        ControllerElection controllerElection = new ControllerElection(zk, brokerId);
+        controllerElection = new ControllerElection(zk, brokerId);
         toClose.add(controllerElection);
         TopicStore topicStore = new TopicStore(zk);
         ReplicaManager replicas = new ReplicaManager(brokerId, zk, logManager, ioPool,

@@ -14,6 +14,7 @@ import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.kafka.common.requests.CreateTopicsResponse;
 import org.apache.kafka.common.requests.ListOffsetsResponse;
 import org.apache.kafka.common.requests.ProduceResponse;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,8 @@ class IdempotentProduceTest {
         try (LocalCluster cluster = new LocalCluster(1, dataDir)) {
             String topic = "payments";
             try (WireClient client = new WireClient("127.0.0.1", cluster.port(1))) {
-                client.send(Requests.createTopic(topic, 1, 1), (short) 7);
+                CreateTopicsResponse created = (CreateTopicsResponse) client.send(Requests.createTopic(topic, 1, 1), (short) 7);
+                assertEquals(Errors.NONE.code(), created.data().topics().find(topic).errorCode());
             }
             cluster.awaitLeader(topic, 0);
             try (WireClient client = new WireClient("127.0.0.1", cluster.port(1))) {
