@@ -327,6 +327,14 @@ public final class BrokerRegistry implements Closeable {
         }
         LOG.info("broker {} left", id);
         listeners.forEach(listener -> listener.brokerLeft(id));
+        BrokerRegistration registered = self;
+        if (registered != null && registered.brokerId() == id && state.get() == State.STARTED) {
+            // A peer fenced this broker, taking it for dead (docs/architecture.md, "Fast failure detection"):
+            // listeners have seen it leave and stop leading; come back as a live broker.
+            LOG.warn("broker {}: its registration {} was deleted by another session (fenced); registering again",
+                    id, ZkPaths.broker(id));
+            ensureRegistered(registered);
+        }
     }
 
     private static Integer brokerIdOf(String path) {
