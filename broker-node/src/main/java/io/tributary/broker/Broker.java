@@ -11,9 +11,14 @@ import io.tributary.broker.offsets.ListOffsetsHandler;
 import io.tributary.broker.produce.ProduceHandler;
 import io.tributary.broker.producer.InitProducerIdHandler;
 import io.tributary.broker.protocol.RequestDispatcher;
+import io.tributary.broker.replica.ControlledShutdown;
+import io.tributary.broker.replica.Partition;
 import io.tributary.broker.replica.PartitionLookup;
 import io.tributary.broker.replica.PartitionRetention;
 import io.tributary.broker.replica.ReplicaManager;
+import io.tributary.broker.replication.FetcherSettings;
+import io.tributary.broker.replication.OffsetsForLeaderEpochHandler;
+import io.tributary.broker.replication.ReplicaFetcherManager;
 import io.tributary.broker.topic.CreateTopicsHandler;
 import io.tributary.broker.topic.DeleteTopicsHandler;
 import io.tributary.broker.topic.MetadataHandler;
@@ -23,6 +28,8 @@ import io.tributary.broker.topic.TopicLookup;
 import io.tributary.coordinator.cluster.ClusterIdentity;
 import io.tributary.coordinator.controller.Controller;
 import io.tributary.coordinator.controller.ControllerElection;
+import io.tributary.coordinator.liveness.BrokerFencer;
+import io.tributary.coordinator.liveness.PeerFailureDetector;
 import io.tributary.coordinator.membership.BrokerRegistry;
 import io.tributary.coordinator.producerid.ProducerIdAllocator;
 import io.tributary.coordinator.metadata.TopicMetadataCache;
@@ -37,6 +44,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -44,6 +52,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +73,9 @@ public final class Broker implements AutoCloseable {
     private KafkaServer server;
     private ListenerAddress advertised;
     private ControllerElection controllerElection;
+    private ReplicaManager replicaManager;
+    private ExecutorService shutdownPool;
+    private volatile boolean started;
     private volatile boolean closed;
 
     private Broker(BrokerConfig config) {
@@ -97,6 +109,11 @@ public final class Broker implements AutoCloseable {
 
     public ListenerAddress advertisedListener() {
         return advertised;
+    }
+
+    /** This broker's replica of a partition, if it holds one (for tests and tools that inspect replicas). */
+    public Optional<Partition> replica(TopicPartition topicPartition) {
+        return replicaManager == null ? Optional.empty() : replicaManager.partition(topicPartition);
     }
 
     /** Whether this broker currently holds the controller role. */
@@ -134,9 +151,15 @@ public final class Broker implements AutoCloseable {
         controllerElection = new ControllerElection(zk, brokerId);
         toClose.add(controllerElection);
         TopicStore topicStore = new TopicStore(zk);
-        ReplicaManager replicas = new ReplicaManager(brokerId, zk, logManager, ioPool,
-                config.get(BrokerConfig.MIN_INSYNC_REPLICAS));
+        ReplicaFetcherManager fetchers = new ReplicaFetcherManager(brokerId, registry, new FetcherSettings(
+                config.get(BrokerConfig.REPLICA_FETCH_WAIT_MAX_MS), config.get(BrokerConfig.REPLICA_FETCH_MIN_BYTES),
+                config.get(BrokerConfig.REPLICA_FETCH_MAX_BYTES), config.get(BrokerConfig.REPLICA_FETCH_RESPONSE_MAX_BYTES),
+                config.get(BrokerConfig.REPLICA_FETCH_BACKOFF_MS)));
+        ReplicaManager replicas = new ReplicaManager(brokerId, zk, logManager, ioPool, zkPool, timers, registry, fetchers,
+                config.get(BrokerConfig.MIN_INSYNC_REPLICAS), config.get(BrokerConfig.REPLICA_LAG_TIME_MAX_MS));
         toClose.add(replicas);
+        replicaManager = replicas;
+        shutdownPool = zkPool;
 
         MetadataWaiter waiter = new MetadataWaiter(metadata, timers);
         metadata.addListener(waiter);
@@ -158,6 +181,7 @@ public final class Broker implements AutoCloseable {
                         config.get(BrokerConfig.DELETE_TOPIC_ENABLE), controllerElection, topicStore, topics, waiter, zkPool))
                 .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(brokerId, producerIds, zkPool))
                 .register(ApiKeys.FIND_COORDINATOR, 0, 6, new FindCoordinatorHandler())
+                .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, new OffsetsForLeaderEpochHandler(topics, partitions))
                 .build();
 
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
@@ -178,7 +202,11 @@ public final class Broker implements AutoCloseable {
 
         // Join elections only after registering: a broker with a duplicate id must never lead anything.
         metadata.addListener(replicas);
+        registry.addListener(replicas);
         replicas.activate(metadata::topics);
+        PeerFailureDetector failureDetector = new PeerFailureDetector(brokerId, registry, new BrokerFencer(zk, metadata, brokerId));
+        toClose.add(failureDetector);
+        failureDetector.start();
         controllerElection.start();
         Controller controller = new Controller(zk, controllerElection);
         toClose.add(controller);
@@ -187,6 +215,12 @@ public final class Broker implements AutoCloseable {
         long retentionInterval = config.get(BrokerConfig.LOG_RETENTION_CHECK_INTERVAL_MS);
         timers.scheduleWithFixedDelay(new PartitionRetention(brokerId, replicas::partitions), retentionInterval,
                 retentionInterval, TimeUnit.MILLISECONDS);
+        long isrCheckInterval = Math.max(1, config.get(BrokerConfig.REPLICA_LAG_TIME_MAX_MS) / 2);
+        timers.scheduleWithFixedDelay(replicas::shrinkLaggingIsrs, isrCheckInterval, isrCheckInterval, TimeUnit.MILLISECONDS);
+        long checkpointInterval = config.get(BrokerConfig.REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS);
+        timers.scheduleWithFixedDelay(() -> ioPool.execute(replicas::checkpointHighWatermarks), checkpointInterval,
+                checkpointInterval, TimeUnit.MILLISECONDS);
+        started = true;
         log.info("Tributary broker {} started, listening on {}:{} (cluster {})", brokerId, withPort.host(), withPort.port(), clusterId);
     }
 
@@ -229,9 +263,9 @@ public final class Broker implements AutoCloseable {
     }
 
     /**
-     * Stops serving, leaves every election (so leadership moves at once instead of after the session
-     * timeout), flushes the logs and closes the ZooKeeper session, which removes this broker's
-     * registration.
+     * Controlled shutdown (docs/architecture.md): first hands every led partition to a caught-up follower
+     * while the listener still serves their fetches, then stops serving, leaves every election, flushes
+     * the logs and closes the ZooKeeper session, which removes this broker's registration.
      */
     @Override
     public synchronized void close() {
@@ -240,6 +274,14 @@ public final class Broker implements AutoCloseable {
         }
         closed = true;
         log.info("Broker {}: shutting down", brokerId);
+        if (started && config.get(BrokerConfig.CONTROLLED_SHUTDOWN_ENABLE)) {
+            try {
+                new ControlledShutdown(brokerId, replicaManager, shutdownPool)
+                        .run(config.get(BrokerConfig.CONTROLLED_SHUTDOWN_TIMEOUT_MS));
+            } catch (RuntimeException e) {
+                log.warn("Broker {}: controlled shutdown failed; partitions move when its elections close", brokerId, e);
+            }
+        }
         if (server != null) {
             try {
                 server.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

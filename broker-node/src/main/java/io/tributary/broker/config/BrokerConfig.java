@@ -29,8 +29,8 @@ public final class BrokerConfig {
     public static final Setting<String> ZOOKEEPER_CONNECT = new Setting<>("zookeeper.connect", "localhost:2181/tributary",
             BrokerConfig::parseZookeeperConnect,
             "ZooKeeper connect string host:port[,host:port...][/chroot]; without a chroot the cluster lives under /tributary.");
-    public static final Setting<Integer> ZOOKEEPER_SESSION_TIMEOUT_MS = Setting.intAtLeast("zookeeper.session.timeout.ms", 1000, 18000,
-            "ZooKeeper session timeout: how long a killed broker keeps its registration and leaderships.");
+    public static final Setting<Integer> ZOOKEEPER_SESSION_TIMEOUT_MS = Setting.intAtLeast("zookeeper.session.timeout.ms", 1000, 6000,
+            "ZooKeeper session timeout: the backstop for a paused broker or a lost host; a killed process is fenced sooner.");
     public static final Setting<Integer> ZOOKEEPER_CONNECTION_TIMEOUT_MS = Setting.intAtLeast("zookeeper.connection.timeout.ms", 100, 10000,
             "How long start-up waits for ZooKeeper before giving up with an error.");
     public static final Setting<Integer> NUM_PARTITIONS = Setting.intAtLeast("num.partitions", 1, 1,
@@ -40,7 +40,25 @@ public final class BrokerConfig {
     public static final Setting<Integer> MIN_INSYNC_REPLICAS = Setting.intAtLeast("min.insync.replicas", 1, 1,
             "Smallest ISR that accepts acks=all produces.");
     public static final Setting<Long> REPLICA_LAG_TIME_MAX_MS = Setting.longAtLeast("replica.lag.time.max.ms", 1, 30000,
-            "A follower not caught up for this long leaves the ISR (takes effect with replication, not yet available).");
+            "A follower not caught up for this long leaves the ISR.");
+    public static final Setting<Integer> REPLICA_FETCH_WAIT_MAX_MS = Setting.intAtLeast("replica.fetch.wait.max.ms", 0, 500,
+            "How long a follower's fetch waits at the leader for new data (long poll).");
+    public static final Setting<Integer> REPLICA_FETCH_MIN_BYTES = Setting.intAtLeast("replica.fetch.min.bytes", 1, 1,
+            "Bytes a follower's fetch waits for before the leader answers.");
+    public static final Setting<Integer> REPLICA_FETCH_MAX_BYTES = Setting.intAtLeast("replica.fetch.max.bytes", 1024, 1048576,
+            "Bytes a follower fetches per partition per request (at least one batch).");
+    public static final Setting<Integer> REPLICA_FETCH_RESPONSE_MAX_BYTES = Setting.intAtLeast("replica.fetch.response.max.bytes", 1024,
+            10485760, "Bytes a follower fetches per request over all partitions.");
+    public static final Setting<Long> REPLICA_FETCH_BACKOFF_MS = Setting.longAtLeast("replica.fetch.backoff.ms", 0, 100,
+            "Pause after a failed follower fetch (Kafka's default is 1000; a moved partition is re-pointed at once anyway).");
+    public static final Setting<Long> REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS = Setting.longAtLeast(
+            "replica.high.watermark.checkpoint.interval.ms", 100, 5000, "How often the high watermarks are written to disk.");
+    public static final Setting<Boolean> UNCLEAN_LEADER_ELECTION_ENABLE = new Setting<>("unclean.leader.election.enable", "false",
+            BrokerConfig::parseUncleanElection, "Only false is supported: a replica outside the ISR never becomes leader.");
+    public static final Setting<Boolean> CONTROLLED_SHUTDOWN_ENABLE = Setting.bool("controlled.shutdown.enable", true,
+            "On SIGTERM, hand each led partition to a caught-up follower before leaving.");
+    public static final Setting<Long> CONTROLLED_SHUTDOWN_TIMEOUT_MS = Setting.longAtLeast("controlled.shutdown.timeout.ms", 0, 10000,
+            "How long a controlled shutdown waits for followers to catch up (Tributary's own setting).");
     public static final Setting<Boolean> AUTO_CREATE_TOPICS_ENABLE = Setting.bool("auto.create.topics.enable", true,
             "Create a topic when a client asks Metadata for it and allows auto-creation (as kcat -P does).");
     public static final Setting<Boolean> DELETE_TOPIC_ENABLE = Setting.bool("delete.topic.enable", true,
@@ -66,7 +84,10 @@ public final class BrokerConfig {
 
     static final List<Setting<?>> ALL = List.of(BROKER_ID, LISTENERS, ADVERTISED_LISTENERS, BROKER_RACK, LOG_DIRS,
             ZOOKEEPER_CONNECT, ZOOKEEPER_SESSION_TIMEOUT_MS, ZOOKEEPER_CONNECTION_TIMEOUT_MS, NUM_PARTITIONS,
-            DEFAULT_REPLICATION_FACTOR, MIN_INSYNC_REPLICAS, REPLICA_LAG_TIME_MAX_MS, AUTO_CREATE_TOPICS_ENABLE,
+            DEFAULT_REPLICATION_FACTOR, MIN_INSYNC_REPLICAS, REPLICA_LAG_TIME_MAX_MS, REPLICA_FETCH_WAIT_MAX_MS,
+            REPLICA_FETCH_MIN_BYTES, REPLICA_FETCH_MAX_BYTES, REPLICA_FETCH_RESPONSE_MAX_BYTES, REPLICA_FETCH_BACKOFF_MS,
+            REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS, UNCLEAN_LEADER_ELECTION_ENABLE, CONTROLLED_SHUTDOWN_ENABLE,
+            CONTROLLED_SHUTDOWN_TIMEOUT_MS, AUTO_CREATE_TOPICS_ENABLE,
             DELETE_TOPIC_ENABLE, LOG_SEGMENT_BYTES, LOG_ROLL_MS, LOG_RETENTION_MS, LOG_RETENTION_BYTES,
             LOG_RETENTION_CHECK_INTERVAL_MS, LOG_INDEX_INTERVAL_BYTES, MESSAGE_MAX_BYTES, SOCKET_REQUEST_MAX_BYTES,
             NUM_IO_THREADS);
@@ -164,6 +185,15 @@ public final class BrokerConfig {
             throw new IllegalArgumentException("the chroot '" + chroot + "' must not end with '/' or contain '//'");
         }
         return connect;
+    }
+
+    private static Boolean parseUncleanElection(String text) {
+        return switch (text.trim()) {
+            case "false" -> false;
+            case "true" -> throw new IllegalArgumentException("true is not supported: Tributary never elects a replica "
+                    + "outside the ISR, so no acknowledged record is lost");
+            default -> throw new IllegalArgumentException("must be true or false");
+        };
     }
 
     private static List<Path> parseLogDirs(String text) {

@@ -13,7 +13,8 @@ import org.apache.kafka.common.message.FetchResponseData;
 
 /**
  * A fetch that may wait for data: answered as soon as it has {@code minBytes}, an error, or its wait
- * has run out. Appends to its partitions wake it; nothing sleeps. Registration happens before the
+ * has run out. Appends and high-watermark moves on its partitions wake it, but it reads the log again only
+ * when the offsets in memory show data it can see; nothing sleeps. Registration happens before the
  * second read so an append in between is never missed.
  */
 final class DelayedFetch {
@@ -63,8 +64,8 @@ final class DelayedFetch {
     }
 
     private void onDataChanged() {
-        // Coalesce bursts of appends into one re-read at a time.
-        if (!done.get() && readScheduled.compareAndSet(false, true)) {
+        // Re-read only when the offsets in memory say there is something new; coalesce bursts into one read.
+        if (!done.get() && reader.mayHaveNewData() && readScheduled.compareAndSet(false, true)) {
             readPool.execute(() -> {
                 readScheduled.set(false);
                 tryComplete();

@@ -13,11 +13,16 @@ import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.protocol.ApiMessage;
 
 /**
- * Fetch for consumers: reads committed data from the partitions this broker leads and, when there is
- * less than {@code minBytes}, waits up to {@code maxWaitMs} for more (a delayed fetch woken by appends).
- * Reads touch segment indexes on disk, so they run on the read pool, never on an event loop.
+ * Fetch from consumers and from followers. Consumers read committed data (below the high watermark);
+ * followers (a replica id >= 0) read up to the log end offset, and their fetch offset tells the leader how
+ * far they are, which moves the high watermark and the ISR (docs/architecture.md, "Replication"). When
+ * there is less than {@code minBytes}, the fetch waits up to {@code maxWaitMs} for more (a delayed fetch
+ * woken by appends). Reads touch segment indexes on disk, so they run on the read pool, never on an event loop.
  */
 public final class FetchHandler implements ApiHandler<FetchRequestData> {
+
+    /** Fetch v15 moved the replica id into ReplicaState (KIP-903). */
+    private static final short FIRST_VERSION_WITH_REPLICA_STATE = 15;
 
     private final TopicLookup topics;
     private final PartitionLookup partitions;
@@ -40,7 +45,17 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                 targets.add(FetchTarget.resolve(topics, partitions, version, topic, partition));
             }
         }
-        FetchReader reader = new FetchReader(targets, request.maxBytes(), version);
+        int replicaId = version >= FIRST_VERSION_WITH_REPLICA_STATE ? request.replicaState().replicaId() : request.replicaId();
+        boolean fromFollower = replicaId >= 0;
+        if (fromFollower) {
+            long now = System.currentTimeMillis();
+            for (FetchTarget target : targets) {
+                if (target.partition() != null) {
+                    target.partition().recordFollowerFetch(replicaId, target.fetchOffset(), now);
+                }
+            }
+        }
+        FetchReader reader = new FetchReader(targets, request.maxBytes(), version, fromFollower);
         DelayedFetch fetch = new DelayedFetch(reader, request.minBytes(), request.maxWaitMs(), readPool, timers);
         return fetch.start().thenApply(ApiMessage.class::cast);
     }

@@ -13,17 +13,43 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.Records;
 
-/** Reads every partition of a fetch once and builds the response; blocking (disk), so off the event loop. */
+/**
+ * Reads every partition of a fetch once and builds the response; blocking (disk), so off the event loop.
+ * A follower's fetch reads up to the log end offset, a consumer's up to the high watermark.
+ */
 final class FetchReader {
 
     private final List<FetchTarget> targets;
     private final int maxBytes;
     private final short version;
+    private final boolean fromFollower;
 
-    FetchReader(List<FetchTarget> targets, int maxBytes, short version) {
+    FetchReader(List<FetchTarget> targets, int maxBytes, short version, boolean fromFollower) {
         this.targets = targets;
         this.maxBytes = maxBytes;
         this.version = version;
+        this.fromFollower = fromFollower;
+    }
+
+    /**
+     * Whether a read could now return more than the last one, judged from offsets in memory only: some
+     * partition has data past the fetch offset that this fetcher may see, or is no longer led here.
+     */
+    boolean mayHaveNewData() {
+        for (FetchTarget target : targets) {
+            Partition partition = target.partition();
+            if (partition == null) {
+                continue;
+            }
+            if (!partition.isLeader()) {
+                return true;
+            }
+            long visibleEnd = fromFollower ? partition.logEndOffset() : partition.highWatermark();
+            if (visibleEnd > target.fetchOffset()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     List<FetchTarget> targets() {
@@ -49,7 +75,7 @@ final class FetchReader {
                     // KIP-74: only the first batch of the response may exceed the limits, so a consumer
                     // always progresses, however large one batch is.
                     int budget = Math.min(target.partitionMaxBytes(), Math.max(maxBytes - bytes, 0));
-                    Records records = read(target.partition(), target.fetchOffset(), budget, bytes == 0);
+                    Records records = read(target.partition(), target.fetchOffset(), budget, bytes == 0, fromFollower);
                     fillOffsets(data, target.partition());
                     data.setRecords(records);
                     bytes += records.sizeInBytes();
@@ -66,12 +92,14 @@ final class FetchReader {
         return new Result(response, bytes, hasError);
     }
 
-    private static Records read(Partition partition, long fetchOffset, int maxBytes, boolean minOneBatch) {
+    private static Records read(Partition partition, long fetchOffset, int maxBytes, boolean minOneBatch, boolean fromFollower) {
         if (!partition.isLeader()) {
             throw new ApiError(Errors.NOT_LEADER_OR_FOLLOWER, "no longer the leader of " + partition.topicPartition());
         }
         try {
-            LogReadResult result = partition.readCommitted(fetchOffset, maxBytes, minOneBatch);
+            LogReadResult result = fromFollower
+                    ? partition.readForFollower(fetchOffset, maxBytes, minOneBatch)
+                    : partition.readCommitted(fetchOffset, maxBytes, minOneBatch);
             return result.records();
         } catch (OffsetOutOfRangeException e) {
             throw new ApiError(Errors.OFFSET_OUT_OF_RANGE, "offset " + fetchOffset + " of " + partition.topicPartition()

@@ -20,7 +20,10 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 
-/** Produce: appends each partition's batches on its leader and answers per partition. */
+/**
+ * Produce: appends each partition's batches on its leader and answers per partition; with acks=all, once
+ * every in-sync replica has them (bounded by the request's timeout).
+ */
 public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
 
     /** Produce v13 names topics by id (KIP-516). */
@@ -52,7 +55,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
             for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
                 PartitionProduceResponse partitionResponse = new PartitionProduceResponse().setIndex(partitionData.index());
                 topicResponse.partitionResponses().add(partitionResponse);
-                appends.add(append(byId, topicData, partitionData, acks)
+                appends.add(append(byId, topicData, partitionData, acks, request.timeoutMs())
                         .handle((appended, failure) -> {
                             fill(partitionResponse, appended, failure, version);
                             return null;
@@ -64,7 +67,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     }
 
     private CompletableFuture<Partition.Appended> append(boolean byId, ProduceRequestData.TopicProduceData topicData,
-                                                         ProduceRequestData.PartitionProduceData partitionData, short acks) {
+                                                         ProduceRequestData.PartitionProduceData partitionData, short acks,
+                                                         int timeoutMs) {
         try {
             if (acks != 0 && acks != 1 && acks != -1) {
                 throw new ApiError(Errors.INVALID_REQUIRED_ACKS, "acks must be 0, 1 or -1 (all), not " + acks);
@@ -75,7 +79,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 throw new ApiError(Errors.INVALID_RECORD, "produce request for " + partition.topicPartition()
                         + " carries no record batch");
             }
-            return partition.appendAsLeader(records, acks)
+            return partition.appendAsLeader(records, acks, timeoutMs)
                     .thenApply(result -> new Partition.Appended(result, partition.logStartOffset()));
         } catch (ApiError e) {
             return CompletableFuture.failedFuture(e);

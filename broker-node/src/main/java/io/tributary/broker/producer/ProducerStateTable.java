@@ -88,6 +88,11 @@ public final class ProducerStateTable {
         }
     }
 
+    /** Forgets everything: the log was truncated or emptied, and the table is rebuilt from what remains. */
+    public void clear() {
+        producers.clear();
+    }
+
     private static int nextSequence(int sequence) {
         return sequence == Integer.MAX_VALUE ? 0 : sequence + 1;
     }

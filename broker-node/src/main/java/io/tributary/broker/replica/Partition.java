@@ -9,13 +9,23 @@ import io.tributary.broker.producer.ProducerStateTable;
 import io.tributary.broker.protocol.ApiError;
 import io.tributary.coordinator.SerialExecutor;
 import java.io.UncheckedIOException;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntPredicate;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -25,40 +35,82 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One partition replica on this broker: its log, its role, and its high watermark. Writes and role
- * changes run on the partition's serial executor, so an append never interleaves with a change of
- * leadership; reads run anywhere and see published state only.
+ * One partition replica on this broker: its log, its role, its high watermark and, while it leads, its view of
+ * the followers and the acks=all writes waiting for them (docs/architecture.md, "Replication").
+ *
+ * <h2>Threads</h2>
+ * Writes to the log (leader appends, follower appends, truncation) run on the partition's serial writer.
+ * Role changes come from the election lane and take effect at once, not behind queued writes: losing
+ * leadership flips {@link #leadership} and fails acks=all waits immediately. The high watermark and the
+ * followers' progress change under {@link #hwLock}, from fetch threads and the writer; reads run anywhere and
+ * see published state only.
  */
 public final class Partition {
 
     private static final Logger log = LoggerFactory.getLogger(Partition.class);
+
+    /** Writes the ISR to ZooKeeper by CAS with the leader's epoch; completes with false when not written. */
+    public interface IsrWriter {
+        CompletableFuture<Boolean> write(List<Integer> newIsr);
+    }
 
     private final int brokerId;
     private final TopicPartition topicPartition;
     private final PartitionLog partitionLog;
     private final SerialExecutor writer;
     private final Set<Runnable> dataListeners = ConcurrentHashMap.newKeySet();
+    private final ProducerStateTable producerStates = new ProducerStateTable();
+    private final PendingAcks pendingAcks;
+    private final CompletableFuture<Void> loaded = new CompletableFuture<>();
+    private final Object roleLock = new Object();
+    private final Object hwLock = new Object();
+    private final FollowerProgress followers = new FollowerProgress();
+    private final AtomicBoolean isrChangeInFlight = new AtomicBoolean();
     private volatile Leadership leadership = Leadership.NONE;
+    /** Counts role changes, so a queued becomeLeader that was overtaken by a loss of leadership does nothing. */
+    private long roleChanges;
+    private volatile boolean writesStopped;
     private volatile long highWatermark;
     private volatile int minInsyncReplicas;
-    private final ProducerStateTable producerStates = new ProducerStateTable();
+    private volatile List<Integer> replicas;
+    private volatile IsrWriter isrWriter = isr -> CompletableFuture.completedFuture(false);
+    /** Followers being added to the ISR: counted for the high watermark before the CAS lands (never fewer). */
+    private Set<Integer> pendingIsrAdditions = Set.of();
+    private long leaderEpochStartOffset;
+    private long checkpointedHighWatermark = -1;
 
-    Partition(int brokerId, TopicPartition topicPartition, PartitionLog partitionLog, SerialExecutor writer, int minInsyncReplicas) {
+    Partition(int brokerId, TopicPartition topicPartition, PartitionLog partitionLog, SerialExecutor writer,
+              ScheduledExecutorService timers, int minInsyncReplicas, List<Integer> replicas) {
         this.brokerId = brokerId;
         this.topicPartition = topicPartition;
         this.partitionLog = partitionLog;
         this.writer = writer;
+        this.pendingAcks = new PendingAcks(timers);
         this.minInsyncReplicas = minInsyncReplicas;
-        this.highWatermark = partitionLog.logEndOffset();
+        this.replicas = List.copyOf(replicas);
+        OptionalLong checkpoint = HighWatermarkFile.read(partitionLog.dir());
+        // Without a checkpoint nothing is known to be committed: start low, the leader's ISR raises it.
+        this.highWatermark = Math.max(partitionLog.logStartOffset(),
+                Math.min(checkpoint.orElse(partitionLog.logStartOffset()), partitionLog.logEndOffset()));
+        this.checkpointedHighWatermark = checkpoint.orElse(-1);
         // Queued first on the writer, so no append can run before the producer state is rebuilt.
-        writer.execute(this::loadProducerState);
+        writer.execute(() -> {
+            loadProducerState();
+            loaded.complete(null);
+        });
+    }
+
+    /** Completes once the replica can serve: its producer state is rebuilt. Only then may it join the election. */
+    public CompletableFuture<Void> loaded() {
+        return loaded;
     }
 
     /**
      * Rebuilds which batches idempotent producers wrote recently from the newest two segments, so a retry
-     * that arrives after a restart is still recognised as a duplicate. Reads batch headers only.
+     * that arrives after a restart or a truncation is still recognised as a duplicate. Reads batch headers only.
      */
     private void loadProducerState() {
+        producerStates.clear();
         List<Long> segments = partitionLog.segmentBaseOffsets();
         long offset = Math.max(partitionLog.logStartOffset(), segments.size() >= 2 ? segments.get(segments.size() - 2) : 0);
         long end = partitionLog.logEndOffset();
@@ -76,7 +128,7 @@ public final class Partition {
             }
         } catch (RuntimeException e) {
             log.warn("Broker {}: could not rebuild the producer state of {}; retries of batches written before "
-                    + "this start may be stored twice", brokerId, topicPartition, e);
+                    + "this point may be stored twice", brokerId, topicPartition, e);
         }
     }
 
@@ -107,11 +159,15 @@ public final class Partition {
         return partitionLog.logEndOffset();
     }
 
+    public List<Integer> replicas() {
+        return replicas;
+    }
+
     SerialExecutor writer() {
         return writer;
     }
 
-    PartitionLog log() {
+    public PartitionLog log() {
         return partitionLog;
     }
 
@@ -119,63 +175,168 @@ public final class Partition {
         this.minInsyncReplicas = minInsyncReplicas;
     }
 
-    /** Runs on the writer. With a single-replica ISR everything in the log is committed (REPLICATION.md). */
-    void becomeLeader(int leaderEpoch, List<Integer> isr) {
-        // KIP-101: remember where this epoch starts so a returning replica can find where logs diverge.
-        partitionLog.recordLeaderEpochStart(leaderEpoch);
-        leadership = new Leadership(true, leaderEpoch, List.copyOf(isr));
-        advanceHighWatermark();
-        log.info("Broker {}: now leader of {} at leader epoch {}, ISR {}, log end offset {}", brokerId, topicPartition,
-                leaderEpoch, isr, partitionLog.logEndOffset());
+    void setReplicas(List<Integer> replicas) {
+        this.replicas = List.copyOf(replicas);
     }
 
-    /** Stops acting as leader at once: called on a lost latch, a lost CAS or a suspended ZooKeeper session. */
-    void resignLeadership(String reason) {
-        if (leadership.leader()) {
-            log.info("Broker {}: no longer leader of {} (epoch {}): {}", brokerId, topicPartition,
-                    leadership.leaderEpoch(), reason);
-        }
-        leadership = new Leadership(false, leadership.leaderEpoch(), leadership.isr());
-        notifyDataListeners();
+    void setIsrWriter(IsrWriter isrWriter) {
+        this.isrWriter = isrWriter;
     }
 
-    /**
-     * Appends a producer's batches if this replica still leads when the write actually happens.
-     * Completes with the append result or fails with a {@link ApiError}.
-     */
-    public CompletableFuture<AppendResult> appendAsLeader(MemoryRecords records, short acks) {
-        CompletableFuture<AppendResult> result = new CompletableFuture<>();
+    /** Runs {@code task} on the partition's writer, after every write queued before it. */
+    public <T> CompletableFuture<T> onWriter(Supplier<T> task) {
+        CompletableFuture<T> result = new CompletableFuture<>();
         writer.execute(() -> {
             try {
-                result.complete(appendNow(records, acks));
-            } catch (ApiError e) {
-                result.completeExceptionally(e);
+                result.complete(task.get());
             } catch (RuntimeException e) {
-                log.error("Broker {}: append to {} failed", brokerId, topicPartition, e);
-                result.completeExceptionally(new ApiError(Errors.UNKNOWN_SERVER_ERROR, e.toString()));
+                result.completeExceptionally(e);
             }
         });
         return result;
     }
 
-    private AppendResult appendNow(MemoryRecords records, short acks) {
+    // ---- roles ----
+
+    /**
+     * Leads from {@code leaderEpoch} on, once the epoch's start is in the leader-epoch checkpoint (queued on the
+     * writer, after writes still in flight as a follower). The high watermark stays where it was: it moves only
+     * as the ISR catches up, so a new leader never exposes its uncommitted tail.
+     */
+    void becomeLeader(int leaderEpoch, List<Integer> isr) {
+        long change;
+        synchronized (roleLock) {
+            change = ++roleChanges;
+        }
+        writer.execute(() -> {
+            synchronized (roleLock) {
+                if (roleChanges != change) {
+                    return;
+                }
+            }
+            // KIP-101: where this epoch starts, so a returning replica can find where logs diverge.
+            partitionLog.recordLeaderEpochStart(leaderEpoch);
+            long now = System.currentTimeMillis();
+            synchronized (roleLock) {
+                if (roleChanges != change) {
+                    return;
+                }
+                synchronized (hwLock) {
+                    List<Integer> others = new ArrayList<>(replicas);
+                    others.remove(Integer.valueOf(brokerId));
+                    followers.reset(others, now);
+                    pendingIsrAdditions = Set.of();
+                    leaderEpochStartOffset = partitionLog.logEndOffset();
+                }
+                writesStopped = false;
+                pendingAcks.open();
+                leadership = new Leadership(true, leaderEpoch, List.copyOf(isr));
+            }
+            log.info("Broker {}: now leader of {} at leader epoch {}, ISR {}, log end offset {}, high watermark {}", brokerId,
+                    topicPartition, leaderEpoch, isr, partitionLog.logEndOffset(), highWatermark);
+            maybeAdvanceHighWatermark();
+            notifyDataListeners();
+        });
+    }
+
+    /**
+     * Stops acting as leader at once: a lost CAS, a newer state, a suspended ZooKeeper session, a hand-over.
+     * Produces are refused from now on and acks=all waits fail; their records may or may not be committed.
+     */
+    void resignLeadership(String reason, int knownEpoch) {
+        boolean wasLeader;
+        synchronized (roleLock) {
+            roleChanges++;
+            wasLeader = leadership.leader();
+            leadership = new Leadership(false, Math.max(knownEpoch, leadership.leaderEpoch()), leadership.isr());
+        }
+        pendingAcks.failAll(new ApiError(Errors.NOT_LEADER_OR_FOLLOWER, "broker " + brokerId + " no longer leads "
+                + topicPartition + " (" + reason + ")"));
+        if (wasLeader) {
+            log.info("Broker {}: no longer leader of {}: {}", brokerId, topicPartition, reason);
+        }
+        notifyDataListeners();
+    }
+
+    /** The follower side of a state change: the epoch and ISR the leader works with. */
+    void followState(int leaderEpoch, List<Integer> isr) {
+        synchronized (roleLock) {
+            if (!leadership.leader()) {
+                leadership = new Leadership(false, leaderEpoch, List.copyOf(isr));
+            }
+        }
+    }
+
+    /**
+     * Controlled shutdown and planned moves: refuse new writes from now on (clients retry elsewhere), so the
+     * followers can reach the log end offset before leadership is handed over.
+     */
+    void stopWrites() {
+        writesStopped = true;
+    }
+
+    /**
+     * The ISR follower, in preferred-replica order, that holds this leader's whole log, if any. Used after
+     * {@link #stopWrites()} to pick the successor of a planned move.
+     */
+    Optional<Integer> caughtUpFollower() {
         Leadership current = leadership;
         if (!current.leader()) {
-            throw new ApiError(Errors.NOT_LEADER_OR_FOLLOWER,
-                    "broker " + brokerId + " is not the leader of " + topicPartition);
+            return Optional.empty();
+        }
+        long end = partitionLog.logEndOffset();
+        synchronized (hwLock) {
+            for (int id : replicas) {
+                if (id != brokerId && current.isr().contains(id) && followers.logEndOffset(id) >= end) {
+                    return Optional.of(id);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    // ---- leader: produce ----
+
+    /**
+     * Appends a producer's batches if this replica still leads when the write actually happens. With acks=all
+     * the future completes once the high watermark passes the batches (or fails after {@code timeoutMs}).
+     * Fails with an {@link ApiError} carrying the partition's error code.
+     */
+    public CompletableFuture<AppendResult> appendAsLeader(MemoryRecords records, short acks, long timeoutMs) {
+        CompletableFuture<AppendResult> appended = onWriter(() -> appendNow(records, acks));
+        if (acks != -1) {
+            return appended.exceptionallyCompose(Partition::asApiError);
+        }
+        return appended.thenCompose(result -> {
+            CompletableFuture<AppendResult> committed = pendingAcks.await(result, timeoutMs, topicPartition.toString());
+            // The high watermark may have passed already (a single-member ISR, or fast followers).
+            maybeAdvanceHighWatermark();
+            completeCoveredWaits();
+            return committed;
+        }).exceptionallyCompose(Partition::asApiError);
+    }
+
+    private static CompletableFuture<AppendResult> asApiError(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return CompletableFuture.failedFuture(ApiError.from(cause));
+    }
+
+    private AppendResult appendNow(MemoryRecords records, short acks) {
+        Leadership current = leadership;
+        if (!current.leader() || writesStopped) {
+            throw new ApiError(Errors.NOT_LEADER_OR_FOLLOWER, "broker " + brokerId + " is not the leader of " + topicPartition
+                    + (current.leader() ? " (handing leadership over)" : ""));
         }
         if (acks == -1 && current.isr().size() < minInsyncReplicas) {
             throw new ApiError(Errors.NOT_ENOUGH_REPLICAS, "ISR " + current.isr() + " of " + topicPartition
                     + " is smaller than min.insync.replicas=" + minInsyncReplicas);
         }
-        Iterator<MutableRecordBatch> batches = records.batches().iterator();
-        MutableRecordBatch first = batches.hasNext() ? batches.next() : null;
-        Optional<ProducerStateTable.WrittenBatch> duplicate = checkProducer(first);
+        Optional<ProducerStateTable.WrittenBatch> duplicate = checkProducers(records);
         if (duplicate.isPresent()) {
             ProducerStateTable.WrittenBatch earlier = duplicate.get();
-            log.debug("Broker {}: {} already holds producer {}'s batch {}..{} at offset {}; not written again",
-                    brokerId, topicPartition, first.producerId(), earlier.firstSequence(), earlier.lastSequence(),
-                    earlier.firstOffset());
+            log.debug("Broker {}: {} already holds the batch {}..{} at offset {}; not written again",
+                    brokerId, topicPartition, earlier.firstSequence(), earlier.lastSequence(), earlier.firstOffset());
             return new AppendResult(earlier.firstOffset(), earlier.lastOffset(), RecordBatch.NO_TIMESTAMP,
                     RecordBatch.NO_TIMESTAMP, 1, 0);
         }
@@ -193,33 +354,230 @@ public final class Partition {
         for (RecordBatch batch : records.batches()) {
             producerStates.record(batch, batch.baseOffset(), batch.lastOffset());
         }
-        advanceHighWatermark();
+        maybeAdvanceHighWatermark();
+        notifyDataListeners(); // followers waiting in a fetch
         return appended;
     }
 
     /**
-     * Idempotent producers send one batch per partition per request, so the request's first batch
-     * decides: a retry of a batch already written, or a sequence the producer may not send. Its CRC is
-     * checked first, so a corrupt batch is never mistaken for a duplicate.
+     * Checks every batch of the request against what its producer wrote before (KIP-98). Batches of one producer
+     * within a request must follow each other; a request whose batches were all written already is a retry and
+     * is answered with the first one's original offsets. CRCs are checked first, so a corrupt batch is never
+     * mistaken for a duplicate (the log then refuses it).
      */
-    private Optional<ProducerStateTable.WrittenBatch> checkProducer(MutableRecordBatch first) {
-        if (first == null || !first.hasProducerId() || !first.isValid()) {
+    private Optional<ProducerStateTable.WrittenBatch> checkProducers(MemoryRecords records) {
+        ProducerStateTable.WrittenBatch firstDuplicate = null;
+        int duplicates = 0;
+        int idempotent = 0;
+        Map<Long, RecordBatch> previousInRequest = new HashMap<>();
+        for (MutableRecordBatch batch : records.batches()) {
+            if (!batch.hasProducerId() || !batch.isValid()) {
+                continue;
+            }
+            idempotent++;
+            RecordBatch previous = previousInRequest.put(batch.producerId(), batch);
+            if (previous != null) {
+                if (previous.producerEpoch() != batch.producerEpoch() || batch.baseSequence() != previous.lastSequence() + 1) {
+                    throw new ApiError(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, "producer " + batch.producerId() + " sent sequence "
+                            + batch.baseSequence() + " after " + previous.lastSequence() + " in one request to " + topicPartition);
+                }
+                if (duplicates > 0) {
+                    duplicates++; // a retried request repeats every batch
+                }
+                continue;
+            }
+            Optional<ProducerStateTable.WrittenBatch> earlier = producerStates.check(batch);
+            if (earlier.isPresent()) {
+                duplicates++;
+                if (firstDuplicate == null) {
+                    firstDuplicate = earlier.get();
+                }
+            }
+        }
+        if (duplicates == 0) {
             return Optional.empty();
         }
-        return producerStates.check(first);
+        if (duplicates != idempotent) {
+            throw new ApiError(Errors.DUPLICATE_SEQUENCE_NUMBER, "a produce request to " + topicPartition
+                    + " mixes batches already written with new ones");
+        }
+        return Optional.ofNullable(firstDuplicate);
+    }
+
+    // ---- leader: followers, high watermark, ISR ----
+
+    /**
+     * A follower fetched from {@code fetchOffset}: it holds everything below. Updates its progress, and with it
+     * the high watermark; a follower outside the ISR that has caught up is added to it.
+     */
+    public void recordFollowerFetch(int followerId, long fetchOffset, long nowMs) {
+        boolean addToIsr;
+        synchronized (hwLock) {
+            Leadership current = leadership;
+            if (!current.leader()) {
+                return;
+            }
+            followers.onFetch(followerId, fetchOffset, partitionLog.logEndOffset(), nowMs);
+            addToIsr = !current.isr().contains(followerId) && replicas.contains(followerId)
+                    && fetchOffset >= highWatermark && fetchOffset >= leaderEpochStartOffset;
+        }
+        maybeAdvanceHighWatermark();
+        if (addToIsr) {
+            changeIsr(isr -> {
+                List<Integer> next = new ArrayList<>(isr);
+                if (!next.contains(followerId)) {
+                    next.add(followerId);
+                }
+                return next;
+            }, Set.of(followerId), "broker " + followerId + " caught up to offset " + fetchOffset);
+        }
     }
 
     /**
-     * The high watermark is the smallest log end offset in the ISR. Until followers fetch (the
-     * replication issue), the ISR is the leader alone, so it is the leader's log end offset.
+     * Removes from the ISR the followers that were not caught up within {@code lagMs} and those no longer
+     * registered (dead or fenced), so acks=all writes need not wait for them.
      */
-    private void advanceHighWatermark() {
-        long next = partitionLog.logEndOffset();
-        if (next != highWatermark) {
-            highWatermark = next;
-            notifyDataListeners();
+    void maybeShrinkIsr(long nowMs, long lagMs, IntPredicate registered) {
+        Leadership current = leadership;
+        if (!current.leader()) {
+            return;
+        }
+        Set<Integer> out = new LinkedHashSet<>();
+        synchronized (hwLock) {
+            out.addAll(followers.laggingSince(nowMs - lagMs, current.isr(), brokerId));
+        }
+        for (int id : current.isr()) {
+            if (id != brokerId && !registered.test(id)) {
+                out.add(id);
+            }
+        }
+        if (!out.isEmpty()) {
+            changeIsr(isr -> isr.stream().filter(id -> !out.contains(id)).toList(), Set.of(),
+                    "broker(s) " + out + " not caught up within " + lagMs + " ms or not registered");
         }
     }
+
+    /** One ISR CAS at a time; a change that cannot start now is tried again on the next fetch or check. */
+    private void changeIsr(UnaryOperator<List<Integer>> change, Set<Integer> additions, String why) {
+        if (!isrChangeInFlight.compareAndSet(false, true)) {
+            return;
+        }
+        Leadership current = leadership;
+        if (!current.leader()) {
+            isrChangeInFlight.set(false);
+            return;
+        }
+        List<Integer> next = List.copyOf(change.apply(current.isr()));
+        if (next.equals(current.isr())) {
+            isrChangeInFlight.set(false);
+            return;
+        }
+        synchronized (hwLock) {
+            pendingIsrAdditions = additions;
+        }
+        isrWriter.write(next).whenComplete((written, failure) -> {
+            boolean applied = false;
+            synchronized (roleLock) {
+                Leadership now = leadership;
+                if (Boolean.TRUE.equals(written) && now.leader() && now.leaderEpoch() == current.leaderEpoch()) {
+                    leadership = new Leadership(true, now.leaderEpoch(), next);
+                    applied = true;
+                }
+            }
+            synchronized (hwLock) {
+                pendingIsrAdditions = Set.of();
+            }
+            isrChangeInFlight.set(false);
+            if (applied) {
+                log.info("Broker {}: ISR of {} is now {} (was {}): {}", brokerId, topicPartition, next, current.isr(), why);
+                maybeAdvanceHighWatermark();
+                completeCoveredWaits();
+            } else if (failure != null) {
+                log.warn("Broker {}: could not change the ISR of {} to {}: {}", brokerId, topicPartition, next, failure.toString());
+            }
+        });
+    }
+
+    /** High watermark = the smallest log end offset in the ISR (and of followers being added); it never goes back. */
+    private void maybeAdvanceHighWatermark() {
+        long advancedTo;
+        synchronized (hwLock) {
+            Leadership current = leadership;
+            if (!current.leader()) {
+                return;
+            }
+            long candidate = partitionLog.logEndOffset();
+            Set<Integer> members = new HashSet<>(current.isr());
+            members.addAll(pendingIsrAdditions);
+            for (int id : members) {
+                if (id != brokerId) {
+                    long followerEnd = followers.logEndOffset(id);
+                    candidate = Math.min(candidate, followerEnd == FollowerProgress.UNKNOWN ? highWatermark : followerEnd);
+                }
+            }
+            if (candidate <= highWatermark) {
+                return;
+            }
+            highWatermark = candidate;
+            advancedTo = candidate;
+        }
+        completeCoveredWaits();
+        notifyDataListeners();
+        log.trace("Broker {}: high watermark of {} is {}", brokerId, topicPartition, advancedTo);
+    }
+
+    private void completeCoveredWaits() {
+        Leadership current = leadership;
+        ApiError error = current.isr().size() < minInsyncReplicas
+                ? new ApiError(Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND, "written to " + topicPartition + ", but its ISR "
+                + current.isr() + " is smaller than min.insync.replicas=" + minInsyncReplicas)
+                : null;
+        pendingAcks.completeUpTo(highWatermark, error);
+    }
+
+    // ---- follower ----
+
+    /** Appends batches fetched from the leader, exactly as they are. Runs on the writer. */
+    public AppendResult appendAsFollower(MemoryRecords records) {
+        AppendResult result = partitionLog.appendAsFollower(records);
+        for (RecordBatch batch : records.batches()) {
+            producerStates.record(batch, batch.baseOffset(), batch.lastOffset());
+        }
+        return result;
+    }
+
+    /** A follower's high watermark: the leader's, bounded by what this replica holds. */
+    public void updateFollowerHighWatermark(long leaderHighWatermark) {
+        if (leadership.leader()) {
+            return;
+        }
+        long next = Math.min(leaderHighWatermark, partitionLog.logEndOffset());
+        if (next > highWatermark) {
+            highWatermark = next;
+        }
+    }
+
+    /** Follower truncation (KIP-101): drops everything from {@code offset} and rebuilds the producer state. Runs on the writer. */
+    public void truncateTo(long offset) {
+        if (offset >= partitionLog.logEndOffset()) {
+            return;
+        }
+        log.info("Broker {}: truncating {} from log end offset {} to {} to match the leader", brokerId, topicPartition,
+                partitionLog.logEndOffset(), offset);
+        partitionLog.truncateTo(offset);
+        highWatermark = Math.min(highWatermark, partitionLog.logEndOffset());
+        loadProducerState();
+    }
+
+    /** The leader's log starts after this replica's end: restart empty at the leader's start. Runs on the writer. */
+    public void truncateFullyAndStartAt(long offset) {
+        log.info("Broker {}: {} restarts its log at offset {} (the leader's log start)", brokerId, topicPartition, offset);
+        partitionLog.truncateFullyAndStartAt(offset);
+        highWatermark = offset;
+        producerStates.clear();
+    }
+
+    // ---- reads ----
 
     /** Reads committed data for a consumer: whole batches up to the high watermark, at least one batch. */
     public LogReadResult readCommitted(long fetchOffset, int maxBytes) {
@@ -232,6 +590,11 @@ public final class Partition {
      */
     public LogReadResult readCommitted(long fetchOffset, int maxBytes, boolean minOneBatch) {
         return partitionLog.read(fetchOffset, maxBytes, highWatermark, minOneBatch);
+    }
+
+    /** Reads for a follower: up to the log end offset, committed or not. */
+    public LogReadResult readForFollower(long fetchOffset, int maxBytes, boolean minOneBatch) {
+        return partitionLog.read(fetchOffset, maxBytes, Long.MAX_VALUE, minOneBatch);
     }
 
     /** The first committed record whose timestamp is at or after {@code timestampMs}. */
@@ -255,7 +618,7 @@ public final class Partition {
         return epoch;
     }
 
-    /** Registers a callback run whenever committed data or the role changes (wakes waiting fetches). */
+    /** Registers a callback run whenever data is appended, the high watermark moves or the role changes. */
     public void addDataListener(Runnable listener) {
         dataListeners.add(listener);
     }
@@ -274,7 +637,22 @@ public final class Partition {
         }
     }
 
+    /** Writes the high watermark checkpoint when it moved since the last write. Blocks on disk. */
+    synchronized void checkpointHighWatermark() {
+        long current = highWatermark;
+        if (current == checkpointedHighWatermark) {
+            return;
+        }
+        HighWatermarkFile.write(partitionLog.dir(), current);
+        checkpointedHighWatermark = current;
+    }
+
     void closeLog() {
+        try {
+            checkpointHighWatermark();
+        } catch (RuntimeException e) {
+            log.warn("Broker {}: could not checkpoint the high watermark of {}", brokerId, topicPartition, e);
+        }
         try {
             partitionLog.close();
         } catch (Exception e) {

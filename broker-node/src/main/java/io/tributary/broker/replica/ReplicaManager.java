@@ -2,7 +2,10 @@ package io.tributary.broker.replica;
 
 import io.tributary.broker.log.LogManager;
 import io.tributary.broker.log.PartitionLog;
+import io.tributary.broker.replication.ReplicaFetcherManager;
 import io.tributary.coordinator.SerialExecutor;
+import io.tributary.coordinator.membership.BrokerRegistry;
+import io.tributary.zk.model.BrokerRegistration;
 import io.tributary.coordinator.leadership.PartitionLeaderElector;
 import io.tributary.coordinator.metadata.PartitionMetadata;
 import io.tributary.coordinator.metadata.TopicMetadata;
@@ -16,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
@@ -26,13 +30,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps this broker's partition replicas in line with the topic metadata in ZooKeeper: creates the
  * local log and joins the partition's leader election when a replica is assigned here, and removes
- * both when its topic is deleted (or replaced by a new topic of the same name).
+ * both when its topic is deleted (or replaced by a new topic of the same name). Wires each replica's
+ * election to its role: leading, or following the leader the state znode names (through the
+ * {@link ReplicaFetcherManager}); and reacts to membership: a dead follower leaves the ISRs this broker
+ * leads at once, and a fenced broker (this one, taken for dead) starts its elections over.
  *
  * <p>Lifecycle changes are serialised under this object's lock: metadata events arrive on the cache's
  * thread while start-up replays the topics known so far, and a replica must never be started twice or
  * after {@link #close()}. Lookups need no lock.
  */
-public final class ReplicaManager implements TopicMetadataCache.Listener, AutoCloseable {
+public final class ReplicaManager implements TopicMetadataCache.Listener, BrokerRegistry.Listener, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
     private static final long SHUTDOWN_STEP_TIMEOUT_MS = 30_000;
@@ -41,7 +48,12 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, AutoCl
     private final CuratorFramework zk;
     private final LogManager logManager;
     private final ExecutorService ioPool;
+    private final ExecutorService zkPool;
+    private final ScheduledExecutorService timers;
+    private final BrokerRegistry brokers;
+    private final ReplicaFetcherManager fetchers;
     private final int defaultMinInsyncReplicas;
+    private final long replicaLagTimeMaxMs;
     private final Map<TopicPartition, Replica> replicas = new ConcurrentHashMap<>();
     private boolean active;
     private boolean closed;
@@ -50,12 +62,63 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, AutoCl
     private record Replica(Partition partition, String topicId, PartitionLeaderElector elector) {}
 
     public ReplicaManager(int brokerId, CuratorFramework zk, LogManager logManager, ExecutorService ioPool,
-                          int defaultMinInsyncReplicas) {
+                          ExecutorService zkPool, ScheduledExecutorService timers, BrokerRegistry brokers,
+                          ReplicaFetcherManager fetchers, int defaultMinInsyncReplicas, long replicaLagTimeMaxMs) {
         this.brokerId = brokerId;
         this.zk = zk;
         this.logManager = logManager;
         this.ioPool = ioPool;
+        this.zkPool = zkPool;
+        this.timers = timers;
+        this.brokers = brokers;
+        this.fetchers = fetchers;
         this.defaultMinInsyncReplicas = defaultMinInsyncReplicas;
+        this.replicaLagTimeMaxMs = replicaLagTimeMaxMs;
+    }
+
+    /** The partitions this broker leads, with their elections: what a controlled shutdown hands over. */
+    List<Map.Entry<Partition, PartitionLeaderElector>> ledPartitions() {
+        return replicas.values().stream().filter(r -> r.partition().isLeader())
+                .map(r -> Map.entry(r.partition(), r.elector())).toList();
+    }
+
+    /** Drops the followers that lag or left from the ISRs this broker leads; run every half lag period. */
+    public void shrinkLaggingIsrs() {
+        long now = System.currentTimeMillis();
+        for (Replica replica : replicas.values()) {
+            replica.partition().maybeShrinkIsr(now, replicaLagTimeMaxMs, id -> brokers.liveBrokers().containsKey(id));
+        }
+    }
+
+    /** Writes the high watermark checkpoints that moved; run periodically and at shutdown. */
+    public void checkpointHighWatermarks() {
+        for (Replica replica : replicas.values()) {
+            try {
+                replica.partition().checkpointHighWatermark();
+            } catch (RuntimeException e) {
+                log.warn("Broker {}: could not checkpoint the high watermark of {}", brokerId,
+                        replica.partition().topicPartition(), e);
+            }
+        }
+    }
+
+    @Override
+    public void brokerJoined(BrokerRegistration broker) {
+    }
+
+    @Override
+    public void brokerLeft(int id) {
+        if (id == brokerId) {
+            // Fenced by a peer that took this broker for dead: whatever we led has (or will soon have) a new
+            // leader. Stop leading now and start every election over (docs/architecture.md, "Fast failure detection").
+            for (Replica replica : replicas.values()) {
+                replica.partition().resignLeadership("this broker was fenced", -1);
+                replica.elector().rejoin("this broker was fenced");
+            }
+            return;
+        }
+        // A dead follower would hold every acks=all write until replica.lag.time.max.ms: drop it now.
+        shrinkLaggingIsrs();
     }
 
     public Optional<Partition> partition(TopicPartition topicPartition) {
@@ -96,9 +159,10 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, AutoCl
                 existing = null;
             }
             if (existing == null) {
-                startReplica(topic, tp);
+                startReplica(topic, tp, metadata.replicas());
             } else {
                 existing.partition().setMinInsyncReplicas(minInsyncReplicas(topic.configs()));
+                existing.partition().setReplicas(metadata.replicas());
             }
         }
     }
@@ -118,8 +182,9 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, AutoCl
             return;
         }
         stopElection(replica, reason);
+        fetchers.stopFollowing(tp);
         replica.partition().writer().execute(() -> {
-            replica.partition().resignLeadership(reason);
+            replica.partition().resignLeadership(reason, -1);
             try {
                 logManager.delete(tp.topic(), tp.partition());
                 log.info("Broker {}: deleted the log of {}: {}", brokerId, tp, reason);
@@ -129,7 +194,7 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, AutoCl
         });
     }
 
-    private void startReplica(TopicMetadata topic, TopicPartition tp) {
+    private void startReplica(TopicMetadata topic, TopicPartition tp, List<Integer> assigned) {
         PartitionLog partitionLog;
         try {
             partitionLog = openForTopicId(topic, tp);
@@ -138,25 +203,60 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, AutoCl
             return;
         }
         SerialExecutor writer = new SerialExecutor(ioPool);
-        Partition partition = new Partition(brokerId, tp, partitionLog, writer, minInsyncReplicas(topic.configs()));
-        PartitionLeaderElector elector = new PartitionLeaderElector(zk, brokerId, tp.topic(), tp.partition(),
-                new PartitionLeaderElector.Listener() {
-                    @Override
-                    public void becameLeader(int leaderEpoch, PartitionState state, int zkVersion) {
-                        partition.becomeLeader(leaderEpoch, state.isr());
-                    }
-
-                    @Override
-                    public void lostLeadership(String reason) {
-                        partition.resignLeadership(reason);
-                    }
-                }, writer);
+        Partition partition = new Partition(brokerId, tp, partitionLog, writer, timers, minInsyncReplicas(topic.configs()), assigned);
+        // Callbacks run directly on the election lane: losing leadership must not wait behind queued writes.
+        PartitionLeaderElector elector = new PartitionLeaderElector(zk, brokerId, tp.topic(), tp.partition(), brokers,
+                new ReplicaRole(partition), Runnable::run);
+        partition.setIsrWriter(isr -> CompletableFuture.supplyAsync(() -> elector.updateIsr(isr), zkPool));
         replicas.put(tp, new Replica(partition, topic.topicId(), elector));
-        try {
-            elector.start();
-            log.info("Broker {}: replica of {} is online, log end offset {}", brokerId, tp, partitionLog.logEndOffset());
-        } catch (RuntimeException e) {
-            log.error("Broker {}: cannot join the leader election of {}", brokerId, tp, e);
+        // A broker must not be named leader before it can serve: join the election once the replica is loaded.
+        partition.loaded().thenRunAsync(() -> {
+            try {
+                elector.start();
+                log.info("Broker {}: replica of {} is online, log end offset {}, high watermark {}", brokerId, tp,
+                        partitionLog.logEndOffset(), partition.highWatermark());
+            } catch (IllegalStateException closedMeanwhile) {
+                log.debug("Broker {}: the replica of {} was removed before it joined the election", brokerId, tp);
+            } catch (RuntimeException e) {
+                log.error("Broker {}: cannot join the leader election of {}", brokerId, tp, e);
+            }
+        }, zkPool);
+    }
+
+    /** What the election tells a replica: lead, stop leading, or follow the leader the state names. */
+    private final class ReplicaRole implements PartitionLeaderElector.Listener {
+        private final Partition partition;
+
+        ReplicaRole(Partition partition) {
+            this.partition = partition;
+        }
+
+        @Override
+        public void becameLeader(int leaderEpoch, PartitionState state, int zkVersion) {
+            fetchers.stopFollowing(partition.topicPartition());
+            partition.becomeLeader(leaderEpoch, state.isr());
+        }
+
+        @Override
+        public void lostLeadership(String reason) {
+            partition.resignLeadership(reason, -1);
+        }
+
+        @Override
+        public void stateChanged(PartitionState state) {
+            if (state.leader() == brokerId) {
+                return; // the election decides whether this broker accepts or claims it
+            }
+            if (partition.isLeader()) {
+                partition.resignLeadership("the state names leader " + state.leader() + " at epoch " + state.leaderEpoch(),
+                        state.leaderEpoch());
+            }
+            partition.followState(state.leaderEpoch(), state.isr());
+            if (state.hasLeader()) {
+                fetchers.follow(partition, state.leader(), state.leaderEpoch());
+            } else {
+                fetchers.stopFollowing(partition.topicPartition());
+            }
         }
     }
 
@@ -220,13 +320,14 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, AutoCl
             closed = true;
             toStop = List.copyOf(replicas.values());
         }
+        fetchers.close(); // no follower append may reach a log closed below
         List<CompletableFuture<Void>> flushed = new ArrayList<>();
         for (Replica replica : toStop) {
             Partition partition = replica.partition();
             CompletableFuture<Void> done = new CompletableFuture<>();
             flushed.add(done);
             partition.writer().execute(() -> {
-                partition.resignLeadership("broker shutting down");
+                partition.resignLeadership("broker shutting down", -1);
                 try {
                     partition.log().flush();
                 } catch (IOException | RuntimeException e) {

@@ -55,7 +55,6 @@ public final class TopicCreator {
                 ? assignEvenly(request, live)
                 : checkManual(request.manualAssignment(), live);
         int replicationFactor = assignment.get(0).size();
-        requireNoReplication(replicationFactor);
         if (validateOnly) {
             return new Created(request.name(), null, assignment.size(), replicationFactor);
         }
@@ -83,7 +82,6 @@ public final class TopicCreator {
             throw new ApiError(Errors.INVALID_REPLICATION_FACTOR, "replication factor " + replicationFactor
                     + " is larger than the number of available brokers: " + live.size());
         }
-        requireNoReplication(replicationFactor);
         // A random start spreads the leaders of many small topics over all brokers, as Kafka does.
         int start = live.isEmpty() ? 0 : ThreadLocalRandom.current().nextInt(live.size());
         return ReplicaAssigner.assign(partitions, replicationFactor, live, start);
@@ -114,12 +112,5 @@ public final class TopicCreator {
             }
         }
         return manual;
-    }
-
-    private static void requireNoReplication(int replicationFactor) {
-        if (replicationFactor > 1) {
-            throw new ApiError(Errors.INVALID_REPLICATION_FACTOR, "replication factor " + replicationFactor
-                    + " is not available yet: this Tributary version keeps one replica per partition; use 1");
-        }
     }
 }

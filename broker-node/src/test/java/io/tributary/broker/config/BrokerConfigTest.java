@@ -33,7 +33,7 @@ class BrokerConfigTest {
         assertEquals("zk1:2181,zk2:2181", config.zookeeperHosts());
         assertEquals("/prod", config.zookeeperChroot());
         assertEquals(1073741824L, config.get(BrokerConfig.LOG_SEGMENT_BYTES));
-        assertEquals(18000, config.get(BrokerConfig.ZOOKEEPER_SESSION_TIMEOUT_MS));
+        assertEquals(6000, config.get(BrokerConfig.ZOOKEEPER_SESSION_TIMEOUT_MS));
     }
 
     @Test

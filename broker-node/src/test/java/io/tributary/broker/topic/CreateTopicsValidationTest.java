@@ -84,9 +84,13 @@ class CreateTopicsValidationTest {
     }
 
     @Test
-    void replicationIsRefusedUntilItIsImplemented() throws Exception {
-        assertRefused(create("replicated", 1, 2), Errors.INVALID_REPLICATION_FACTOR, "not available yet");
-        assertTrue(!exists("replicated"));
+    void aReplicationFactorUpToTheLiveBrokersIsAcceptedAndBeyondItRefused() throws Exception {
+        assertRefused(create("too-many-copies", 1, 3), Errors.INVALID_REPLICATION_FACTOR, "larger than the number of available brokers: 2");
+        assertTrue(!exists("too-many-copies"));
+        CreatableTopicResult replicated = create("replicated", 2, 2);
+        assertEquals(Errors.NONE.code(), replicated.errorCode(), replicated.errorMessage());
+        assertEquals(2, replicated.replicationFactor());
+        assertTrue(exists("replicated"));
     }
 
     @Test
