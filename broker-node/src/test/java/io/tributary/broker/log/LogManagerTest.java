@@ -96,6 +96,22 @@ class LogManagerTest {
     }
 
     @Test
+    void closingTheManagerMarksEveryLogCleanSoTheNextStartSkipsTheScan() throws Exception {
+        Path a = tmp.resolve("a");
+        try (LogManager logs = new LogManager(List.of(a), LogConfig.defaults())) {
+            logs.getOrCreate("t", 0, Map.of()).appendAsLeader(batch(1, "x", 2), 0, 0);
+            logs.getOrCreate("t", 1, Map.of()).appendAsLeader(batch(1, "y", 3), 0, 0);
+        }
+        try (LogManager logs = new LogManager(List.of(a), LogConfig.defaults())) {
+            for (PartitionLog log : logs.loadExisting()) {
+                assertTrue(log.loadSummary().cleanShutdown(), log.toString());
+                assertEquals(0, log.loadSummary().segmentsRecovered(), log.toString());
+                assertEquals(log.logEndOffset(), log.recoveryPoint(), log.toString());
+            }
+        }
+    }
+
+    @Test
     void badTopicConfigIsRefusedNamingKeyAndValue() {
         try (LogManager logs = new LogManager(List.of(tmp.resolve("a")), LogConfig.defaults())) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
