@@ -71,8 +71,9 @@ public final class PartitionLog implements Closeable {
     private volatile long logStartOffset;
     private volatile long logEndOffset;
     /**
-     * Every offset below is fsynced; the same value is in {@link #recoveryPointFile} (rewritten whenever it
-     * changes), so after a crash only the segments from the one holding this offset on need a CRC scan.
+     * Every offset below is fsynced, and so is every segment but the active one; the same value is in
+     * {@link #recoveryPointFile} (rewritten whenever it changes), so after a crash only the active segment, or
+     * the segments from the one holding this offset on, need a CRC scan.
      */
     private volatile long recoveryPoint;
     private volatile boolean closed;
@@ -155,7 +156,8 @@ public final class PartitionLog implements Closeable {
 
     /**
      * The offset below which the log is known to be on disk: advanced to the log end offset by every
-     * {@link #flush} (also the one of {@code flush.messages}), lowered by truncation.
+     * {@link #flush} (also the one of {@code flush.messages}) and to the new segment's base offset by a roll,
+     * lowered by truncation.
      */
     public long recoveryPoint() {
         return recoveryPoint;
@@ -325,10 +327,20 @@ public final class PartitionLog implements Closeable {
         return rollTo(logEndOffset, nowMs);
     }
 
-    /** Seals the active segment and starts a new one at {@code baseOffset}; an empty active segment is replaced. */
+    /**
+     * Seals the active segment and starts a new one at {@code baseOffset}; an empty active segment is replaced.
+     * The sealed segment is fsynced first (with any other segment not yet flushed, e.g. one recovered at start),
+     * so the recovery point moves to {@code baseOffset} and a crash never needs to scan more than the active
+     * segment. Synchronous, on the appending thread: one fsync per segment.bytes is cheap next to the
+     * bookkeeping an asynchronous flush would need to keep the recovery point from passing unflushed bytes.
+     */
     private LogSegment rollTo(long baseOffset, long nowMs) throws IOException {
         LogSegment[] current = segments;
         LogSegment active = current[current.length - 1];
+        if (active.sizeInBytes() > 0) {
+            active.onBecomeInactive();
+        }
+        fsyncSegments();
         LogSegment fresh;
         LogSegment[] next;
         if (active.sizeInBytes() == 0) {
@@ -338,7 +350,6 @@ public final class PartitionLog implements Closeable {
             retire(active, nowMs);
             active.unlinkFiles();
         } else {
-            active.onBecomeInactive();
             fresh = LogSegment.create(dir, baseOffset);
             next = Arrays.copyOf(current, current.length + 1);
             next[next.length - 1] = fresh;
@@ -347,6 +358,7 @@ public final class PartitionLog implements Closeable {
         if (next[0].baseOffset() > logStartOffset) {
             logStartOffset = next[0].baseOffset();
         }
+        setRecoveryPoint(baseOffset);
         return fresh;
     }
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Clean and unclean restarts: the clean-shutdown marker lets an open skip the CRC scan, the recovery point
- * bounds what a crash makes it check and truncation lowers the point.
+ * bounds what a crash makes it check, a roll flushes and truncation lowers the point.
  */
 class LogRestartTest {
     @TempDir
@@ -108,6 +108,51 @@ class LogRestartTest {
             log.appendAsLeader(batch(100, "b", 3), 0, 0);
             assertEquals(6, log.recoveryPoint());
             assertEquals(6, storedRecoveryPoint(log.dir()));
+        }
+    }
+
+    /**
+     * A roll fsyncs the sealed segment and moves the recovery point to the new segment, so after a crash only
+     * the active segment is CRC-checked: damage in a sealed segment goes unseen. Without a recovery point
+     * the same damage is found, and the log is cut there with every later segment deleted.
+     */
+    @Test
+    void aRollFlushesSoACrashChecksOnlyTheActiveSegment() throws Exception {
+        Path live = tmp.resolve("live/t-0");
+        Path crashed = tmp.resolve("crashed/t-0");
+        Path crashedWithoutPoint = tmp.resolve("no-point/t-0");
+        long secondBatchPosition;
+        try (PartitionLog log = PartitionLog.open(live, "t", 0, THREE_PER_SEGMENT)) {
+            log.appendAsLeader(sizedBatch(1, "r0", 300), 0, 0);
+            secondBatchPosition = log.sizeInBytes();
+            for (int i = 1; i < 8; i++) {
+                log.appendAsLeader(sizedBatch(1, "r" + i, 300), 0, 0);
+            }
+            assertEquals(List.of(0L, 3L, 6L), log.segmentBaseOffsets());
+            assertEquals(6, log.recoveryPoint(), "the last roll flushed everything below the active segment");
+            assertEquals(6, storedRecoveryPoint(live));
+            crashCopy(live, crashed);
+            crashCopy(live, crashedWithoutPoint);
+        }
+        Files.delete(crashedWithoutPoint.resolve(RecoveryPointCheckpoint.FILE_NAME));
+        flipByte(segmentFile(crashed, 0), secondBatchPosition + 150);
+        flipByte(segmentFile(crashedWithoutPoint, 0), secondBatchPosition + 150);
+
+        try (PartitionLog log = PartitionLog.open(crashed, "t", 0, THREE_PER_SEGMENT)) {
+            assertFalse(log.loadSummary().cleanShutdown());
+            assertEquals(1, log.loadSummary().segmentsRecovered(), "only the active segment");
+            assertEquals(8, log.logEndOffset());
+            assertEquals(List.of(0L, 3L, 6L), log.segmentBaseOffsets());
+        }
+        try (PartitionLog log = PartitionLog.open(crashedWithoutPoint, "t", 0, THREE_PER_SEGMENT)) {
+            assertEquals(OptionalLong.empty(), log.loadSummary().storedRecoveryPoint());
+            assertEquals(1, log.loadSummary().segmentsRecovered(), "the first segment fails, the rest are gone");
+            assertEquals(2, log.loadSummary().segmentsDeleted());
+            assertEquals(1, log.logEndOffset(), "cut at the corrupt second batch");
+            assertEquals(List.of(0L), log.segmentBaseOffsets());
+            assertFalse(Files.exists(segmentFile(crashedWithoutPoint, 3)));
+            assertFalse(Files.exists(segmentFile(crashedWithoutPoint, 6)));
+            assertEquals(1, log.appendAsLeader(sizedBatch(1, "again", 300), 0, 0).firstOffset());
         }
     }
 
