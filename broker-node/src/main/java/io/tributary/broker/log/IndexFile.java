@@ -83,14 +83,17 @@ abstract class IndexFile {
         persisted = n;
     }
 
-    /** Keeps the first {@code n} entries, in memory and on disk. */
+    /**
+     * Keeps the first {@code n} entries, in memory and on disk. The file is cut even when memory holds no more
+     * than {@code n}: after a refused {@link #load} the file still has the entries memory dropped.
+     */
     void truncateToEntries(int n) throws IOException {
-        if (n >= count) {
+        if (n >= count && channel.size() <= (long) n * entrySize) {
             return;
         }
-        count = n;
-        persisted = Math.min(persisted, n);
-        channel.truncate((long) n * entrySize);
+        count = Math.min(count, n);
+        persisted = Math.min(persisted, count);
+        channel.truncate((long) count * entrySize);
     }
 
     void flush() throws IOException {

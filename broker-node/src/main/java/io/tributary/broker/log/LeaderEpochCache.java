@@ -2,12 +2,9 @@ package io.tributary.broker.log;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -131,17 +128,12 @@ public final class LeaderEpochCache {
         return new EpochEndOffset(floor == null ? requestedEpoch : floor.getKey(), higher.getValue());
     }
 
-    /** Replaces the file atomically (write, fsync, rename) so a crash leaves the old or the new version. */
+    /** Replaces the file atomically and durably, so a crash leaves the old or the new version. */
     private void write() {
         StringBuilder text = new StringBuilder("0\n").append(epochs.size()).append('\n');
         epochs.forEach((epoch, start) -> text.append(epoch).append(' ').append(start).append('\n'));
-        Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
         try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(file, text.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + file + " of " + topicPartition + " failed", e);
         }

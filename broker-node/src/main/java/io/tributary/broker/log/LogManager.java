@@ -145,12 +145,27 @@ public final class LogManager implements Closeable {
         return Optional.ofNullable(logs.get(new TopicPartitionDir(topic, partition)));
     }
 
-    /** Closes the partition's log and removes its directory; nothing happens if there is none. */
-    public synchronized void delete(String topic, int partition) {
-        PartitionLog log = logs.remove(new TopicPartitionDir(topic, partition));
-        if (log != null) {
+    /**
+     * Closes {@code log} and removes its directory, but only while it is still the log registered for its
+     * partition. A deletion is often carried out late (queued behind the old replica's writes) and by then
+     * a new topic of the same name may have its own log in the very same directory; deleting by name or by
+     * path would destroy that one. A log that is no longer registered was deleted already, its files with it
+     * (only a delete unregisters a log while this manager is open), so nothing is left to do, and whatever
+     * now lives at its path belongs to someone else. The same holds after {@link #close}: another manager
+     * may own the directory by then.
+     *
+     * @return whether this call deleted the log
+     */
+    public synchronized boolean delete(PartitionLog log) {
+        TopicPartitionDir tp = new TopicPartitionDir(log.topic(), log.partition());
+        if (logs.remove(tp, log)) {
             log.deleteFiles();
+            return true;
         }
+        PartitionLog current = logs.get(tp);
+        LOG.info("{}: not deleting {}: it is no longer the registered log of its partition ({})", tp.dirName(),
+                log, current == null ? "none is registered" : "the registered one is " + current);
+        return false;
     }
 
     public Collection<PartitionLog> all() {

@@ -35,11 +35,16 @@ final class LogSegment {
     /** segment.ms counts from the first batch's timestamp (KIP-33), or the wall clock when it has none. */
     private long rollingBasedTimestamp = RecordBatch.NO_TIMESTAMP;
     private int bytesSinceLastIndexEntry;
+    /** Bytes may be in the page cache only: the next flush must fsync this segment. */
     private boolean dirty;
+    /** Both index files were on disk before this object opened (and so created) them. */
+    private final boolean indexFilesFound;
 
     private LogSegment(Path dir, long baseOffset) throws IOException {
         this.dir = dir;
         this.baseOffset = baseOffset;
+        this.indexFilesFound = Files.exists(dir.resolve(fileName(baseOffset, ".index")))
+                && Files.exists(dir.resolve(fileName(baseOffset, ".timeindex")));
         this.log = FileRecords.open(logFile(dir, baseOffset).toFile());
         this.index = new OffsetIndex(dir.resolve(fileName(baseOffset, ".index")));
         this.timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, ".timeindex")));
@@ -63,53 +68,69 @@ final class LogSegment {
         return new LogSegment(dir, baseOffset);
     }
 
-    /**
-     * Opens a segment that is not the last one: trusts its indexes when they are consistent with the log,
-     * else rebuilds them, and reads the batches after the last index entry for the end offset and newest
-     * timestamp (a crash can leave the time index one entry short).
-     */
-    static LogSegment openSealed(Path dir, long baseOffset, String topicPartition, int indexIntervalBytes)
-            throws IOException {
-        boolean indexFilesExist = Files.exists(dir.resolve(fileName(baseOffset, ".index")))
-                && Files.exists(dir.resolve(fileName(baseOffset, ".timeindex")));
-        LogSegment segment = new LogSegment(dir, baseOffset);
-        try {
-            int size = segment.log.sizeInBytes();
-            boolean indexOk = indexFilesExist && segment.index.load(size) && segment.timeIndex.load()
-                    && segment.indexPointsAtBatches(size);
-            if (!indexOk) {
-                LOG.warn("{}: index of segment {} is missing or inconsistent with the log, rebuilding it",
-                        topicPartition, baseOffset);
-                segment.rebuild(topicPartition, indexIntervalBytes, false);
-            } else {
-                int n = segment.index.entries();
-                int from = n == 0 ? 0 : segment.index.positionAt(n - 1);
-                segment.maxTimestamp = segment.timeIndex.lastTimestamp();
-                segment.offsetOfMaxTimestamp = segment.timeIndex.lastRelOffset() < 0 ? -1
-                        : baseOffset + segment.timeIndex.lastRelOffset();
-                segment.scanStats(from, size);
-            }
-            return segment;
-        } catch (IOException | RuntimeException e) {
-            segment.closeQuietly();
-            throw e;
+    /** Removes a segment's files without opening them (recovery drops segments that follow a bad batch). */
+    static void deleteFiles(Path dir, long baseOffset) throws IOException {
+        for (String suffix : List.of(".log", ".index", ".timeindex")) {
+            Files.deleteIfExists(dir.resolve(fileName(baseOffset, suffix)));
         }
     }
 
     /**
-     * Opens the last (active) segment after a possible crash: validates every batch (size fields and CRC),
-     * truncates a torn or corrupt tail and rebuilds both indexes from what survives.
+     * Opens an existing segment's files without reading them; follow with {@link #loadTrusted} or
+     * {@link #recover} before using it.
      */
-    static LogSegment openActive(Path dir, long baseOffset, String topicPartition, int indexIntervalBytes)
-            throws IOException {
-        LogSegment segment = new LogSegment(dir, baseOffset);
-        try {
-            segment.rebuild(topicPartition, indexIntervalBytes, true);
-            return segment;
-        } catch (IOException | RuntimeException e) {
-            segment.closeQuietly();
-            throw e;
+    static LogSegment open(Path dir, long baseOffset) throws IOException {
+        return new LogSegment(dir, baseOffset);
+    }
+
+    /**
+     * Loads a segment whose bytes are known to be on disk (clean shutdown, or wholly below the recovery
+     * point) without a CRC scan: keeps its indexes after cheap checks (whole entries, positions inside the
+     * file and increasing, the last offset entry naming a real batch, the time index not past the end) and
+     * reads only the batch headers after the last index entry, for the end offset and newest timestamp.
+     *
+     * @return false when a check fails or those headers do not end exactly at the end of the file (a torn
+     *         or foreign tail): the caller must {@link #recover} the segment, which also rebuilds its indexes
+     */
+    boolean loadTrusted(String topicPartition) throws IOException {
+        int size = log.sizeInBytes();
+        if (!indexFilesFound || !index.load(size) || !timeIndex.load() || !indexPointsAtBatches(size)) {
+            LOG.warn("{}: index of segment {} is missing or inconsistent with the log", topicPartition, baseOffset);
+            return false;
         }
+        maxTimestamp = timeIndex.lastTimestamp();
+        offsetOfMaxTimestamp = timeIndex.lastRelOffset() < 0 ? -1 : baseOffset + timeIndex.lastRelOffset();
+        BatchHeader first = BatchHeader.read(log.channel(), 0, size, BatchHeader.newBuffer());
+        if (first != null) {
+            // segment.ms counts from the first batch even across a restart (KIP-33).
+            rollingBasedTimestamp = first.maxTimestamp() >= 0 ? first.maxTimestamp() : System.currentTimeMillis();
+        }
+        int n = index.entries();
+        int end = scanStats(n == 0 ? 0 : index.positionAt(n - 1), size);
+        if (end != size) {
+            LOG.warn("{}: batch headers of segment {} end at file position {} but the file has {} bytes",
+                    topicPartition, baseOffset, end, size);
+            return false;
+        }
+        if (offsetOfMaxTimestamp >= nextOffset) {
+            LOG.warn("{}: time index of segment {} names offset {}, past the segment's end {}", topicPartition,
+                    baseOffset, offsetOfMaxTimestamp, nextOffset);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Validates every batch (sizes, magic, offsets increasing, CRC), truncates the file at the first batch
+     * that fails and rebuilds both indexes from what is left. The segment counts as unflushed afterwards:
+     * after a process crash its bytes may sit in the OS page cache only.
+     *
+     * @return the number of bytes cut off the end of the file
+     */
+    long recover(String topicPartition, int indexIntervalBytes) throws IOException {
+        long truncated = rebuild(topicPartition, indexIntervalBytes);
+        dirty = true;
+        return truncated;
     }
 
     long baseOffset() {
@@ -330,14 +351,22 @@ final class LogSegment {
         return true;
     }
 
-    /** Reads batch headers from {@code from} to {@code to}: end offset, newest timestamp, index cadence. */
-    private void scanStats(int from, int to) throws IOException {
+    /**
+     * Reads batch headers from {@code from} up to {@code to}: end offset, newest timestamp, index cadence.
+     * Stops at a header that is torn, runs past {@code to}, is not v2 or goes back in offsets.
+     *
+     * @return the position reached: {@code to} when the headers tile the range exactly
+     */
+    private int scanStats(int from, int to) throws IOException {
         ByteBuffer buf = BatchHeader.newBuffer();
         int position = from;
         bytesSinceLastIndexEntry = 0;
         BatchHeader header;
         long next = nextOffset;
-        while (position < to && (header = BatchHeader.read(log.channel(), position, to, buf)) != null) {
+        long floor = baseOffset;
+        while (position < to && (header = BatchHeader.read(log.channel(), position, to, buf)) != null
+                && (long) position + header.sizeInBytes() <= to && header.magic() == RecordBatch.MAGIC_VALUE_V2
+                && header.lastOffsetDelta() >= 0 && header.baseOffset() >= floor) {
             if (header.maxTimestamp() > maxTimestamp) {
                 maxTimestamp = header.maxTimestamp();
                 offsetOfMaxTimestamp = header.baseOffset();
@@ -346,17 +375,21 @@ final class LogSegment {
                 rollingBasedTimestamp = header.maxTimestamp() >= 0 ? header.maxTimestamp() : System.currentTimeMillis();
             }
             next = header.nextOffset();
+            floor = next;
             bytesSinceLastIndexEntry += header.sizeInBytes();
             position += header.sizeInBytes();
         }
         nextOffset = next;
+        return position;
     }
 
     /**
-     * Rebuilds both indexes and the stats from the log. With {@code validate}, each batch is read whole and
-     * its CRC checked, and the log is truncated at the first batch that is torn, corrupt or out of order.
+     * Rebuilds both indexes and the stats from the log, reading each batch whole to check its CRC, and
+     * truncates the log at the first batch that is torn, corrupt or out of order.
+     *
+     * @return the number of bytes truncated
      */
-    private void rebuild(String topicPartition, int indexIntervalBytes, boolean validate) throws IOException {
+    private long rebuild(String topicPartition, int indexIntervalBytes) throws IOException {
         index.truncateToEntries(0);
         timeIndex.truncateToEntries(0);
         maxTimestamp = RecordBatch.NO_TIMESTAMP;
@@ -384,17 +417,15 @@ final class LogSegment {
                 problem = "a batch header that is not a valid v2 batch following offset " + (next - 1);
                 break;
             }
-            if (validate) {
-                if (batchBuf.capacity() < header.sizeInBytes()) {
-                    batchBuf = ByteBuffer.allocate(header.sizeInBytes());
-                }
-                batchBuf.clear().limit(header.sizeInBytes());
-                log.readInto(batchBuf, position);
-                MutableRecordBatch batch = MemoryRecords.readableRecords(batchBuf).batches().iterator().next();
-                if (!batch.isValid()) {
-                    problem = "a batch whose CRC does not match its contents";
-                    break;
-                }
+            if (batchBuf.capacity() < header.sizeInBytes()) {
+                batchBuf = ByteBuffer.allocate(header.sizeInBytes());
+            }
+            batchBuf.clear().limit(header.sizeInBytes());
+            log.readInto(batchBuf, position);
+            MutableRecordBatch batch = MemoryRecords.readableRecords(batchBuf).batches().iterator().next();
+            if (!batch.isValid()) {
+                problem = "a batch whose CRC does not match its contents";
+                break;
             }
             if (rollingBasedTimestamp == RecordBatch.NO_TIMESTAMP) {
                 rollingBasedTimestamp = header.maxTimestamp() >= 0 ? header.maxTimestamp() : System.currentTimeMillis();
@@ -403,14 +434,17 @@ final class LogSegment {
             next = header.nextOffset();
             position += header.sizeInBytes();
         }
+        long truncated = 0;
         if (problem != null) {
+            truncated = size - position;
             LOG.warn("{}: segment {} has {} at offset {} (file position {}); dropping the last {} bytes",
-                    topicPartition, baseOffset, problem, next, position, size - position);
+                    topicPartition, baseOffset, problem, next, position, truncated);
             log.truncateTo(position);
             log.flush();
         }
         nextOffset = next;
         index.persistPending();
         timeIndex.persistPending();
+        return truncated;
     }
 }

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
@@ -14,8 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.apache.kafka.common.protocol.Errors;
@@ -57,7 +54,6 @@ public final class PartitionLog implements Closeable {
     public static final long DELETED_SEGMENT_CLOSE_DELAY_MS = 60_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
-    private static final Pattern LOG_FILE = Pattern.compile("(\\d{20})\\.log");
 
     private final Path dir;
     private final String topic;
@@ -66,12 +62,20 @@ public final class PartitionLog implements Closeable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Deque<RetiredSegment> retired = new ArrayDeque<>();
     private final LeaderEpochCache epochs;
+    private final RecoveryPointCheckpoint recoveryPointFile;
+    private final LogLoader.Summary loadSummary;
 
     private volatile LogConfig config;
     /** Sorted by base offset; replaced, never mutated, so readers can take a snapshot. */
     private volatile LogSegment[] segments;
     private volatile long logStartOffset;
     private volatile long logEndOffset;
+    /**
+     * Every offset below is fsynced, and so is every segment but the active one; the same value is in
+     * {@link #recoveryPointFile} (rewritten whenever it changes), so after a crash only the active segment, or
+     * the segments from the one holding this offset on, need a CRC scan.
+     */
+    private volatile long recoveryPoint;
     private volatile boolean closed;
     private long unflushedMessages;
 
@@ -79,7 +83,8 @@ public final class PartitionLog implements Closeable {
     }
 
     private PartitionLog(Path dir, String topic, int partition, LogConfig config, LogSegment[] segments,
-                         LeaderEpochCache epochs) {
+                         LeaderEpochCache epochs, RecoveryPointCheckpoint recoveryPointFile,
+                         long recoveryPoint, LogLoader.Summary loadSummary) {
         this.dir = dir;
         this.topic = topic;
         this.partition = partition;
@@ -89,55 +94,33 @@ public final class PartitionLog implements Closeable {
         this.logStartOffset = segments[0].baseOffset();
         this.logEndOffset = segments[segments.length - 1].nextOffset();
         this.epochs = epochs;
+        this.recoveryPointFile = recoveryPointFile;
+        this.recoveryPoint = recoveryPoint;
+        this.loadSummary = loadSummary;
     }
 
     /**
-     * Opens (creating if absent) the log in {@code dir}. Sealed segments keep their indexes when these are
-     * consistent with the log and are rebuilt otherwise; the last segment is validated batch by batch (size
-     * fields, CRC) and a torn or corrupt tail is truncated with a WARN naming the partition, offset and bytes.
+     * Opens (creating if absent) the log in {@code dir} through {@link LogLoader}: after a clean shutdown the
+     * files are trusted after cheap checks; after a crash every batch from the recovery point on is validated
+     * and a torn or corrupt tail is truncated with a WARN naming the partition, offset and bytes.
      */
     public static PartitionLog open(Path dir, String topic, int partition, LogConfig config) throws IOException {
-        Files.createDirectories(dir);
         String name = topic + "-" + partition;
-        List<Long> baseOffsets = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            files.forEach(file -> {
-                Matcher m = LOG_FILE.matcher(file.getFileName().toString());
-                if (m.matches()) {
-                    baseOffsets.add(Long.parseLong(m.group(1)));
-                }
-            });
-        }
-        baseOffsets.sort(Comparator.naturalOrder());
-        List<LogSegment> opened = new ArrayList<>();
-        try {
-            if (baseOffsets.isEmpty()) {
-                opened.add(LogSegment.create(dir, 0));
-            } else {
-                for (int i = 0; i < baseOffsets.size(); i++) {
-                    long base = baseOffsets.get(i);
-                    opened.add(i == baseOffsets.size() - 1
-                            ? LogSegment.openActive(dir, base, name, config.indexIntervalBytes())
-                            : LogSegment.openSealed(dir, base, name, config.indexIntervalBytes()));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            opened.forEach(LogSegment::closeQuietly);
-            throw e;
-        }
+        RecoveryPointCheckpoint recoveryPointFile = new RecoveryPointCheckpoint(dir, name);
+        LogLoader.Loaded loaded = LogLoader.load(dir, name, config, recoveryPointFile);
         LeaderEpochCache epochs;
         try {
             epochs = LeaderEpochCache.load(dir, name);
         } catch (IOException | RuntimeException e) {
-            opened.forEach(LogSegment::closeQuietly);
+            loaded.segments().forEach(LogSegment::closeQuietly);
             throw e;
         }
-        PartitionLog log = new PartitionLog(dir, topic, partition, config, opened.toArray(LogSegment[]::new), epochs);
+        PartitionLog log = new PartitionLog(dir, topic, partition, config,
+                loaded.segments().toArray(LogSegment[]::new), epochs, recoveryPointFile, loaded.recoveryPoint(),
+                loaded.summary());
         // Recovery may have cut the tail, and retention may have run after the last checkpoint write.
         epochs.truncateFromEnd(log.logEndOffset);
         epochs.truncateFromStart(log.logStartOffset);
-        LOG.info("{}: opened log in {} with {} segment(s), log start offset {}, log end offset {}",
-                name, dir, opened.size(), log.logStartOffset, log.logEndOffset);
         return log;
     }
 
@@ -169,6 +152,20 @@ public final class PartitionLog implements Closeable {
     /** The offset the next appended record gets. */
     public long logEndOffset() {
         return logEndOffset;
+    }
+
+    /**
+     * The offset below which the log is known to be on disk: advanced to the log end offset by every
+     * {@link #flush} (also the one of {@code flush.messages}) and to the new segment's base offset by a roll,
+     * lowered by truncation.
+     */
+    public long recoveryPoint() {
+        return recoveryPoint;
+    }
+
+    /** How the last open went: clean or not, how much was CRC-checked and cut. */
+    LogLoader.Summary loadSummary() {
+        return loadSummary;
     }
 
     /** Bytes in all segments. */
@@ -330,10 +327,20 @@ public final class PartitionLog implements Closeable {
         return rollTo(logEndOffset, nowMs);
     }
 
-    /** Seals the active segment and starts a new one at {@code baseOffset}; an empty active segment is replaced. */
+    /**
+     * Seals the active segment and starts a new one at {@code baseOffset}; an empty active segment is replaced.
+     * The sealed segment is fsynced first (with any other segment not yet flushed, e.g. one recovered at start),
+     * so the recovery point moves to {@code baseOffset} and a crash never needs to scan more than the active
+     * segment. Synchronous, on the appending thread: one fsync per segment.bytes is cheap next to the
+     * bookkeeping an asynchronous flush would need to keep the recovery point from passing unflushed bytes.
+     */
     private LogSegment rollTo(long baseOffset, long nowMs) throws IOException {
         LogSegment[] current = segments;
         LogSegment active = current[current.length - 1];
+        if (active.sizeInBytes() > 0) {
+            active.onBecomeInactive();
+        }
+        fsyncSegments();
         LogSegment fresh;
         LogSegment[] next;
         if (active.sizeInBytes() == 0) {
@@ -343,7 +350,6 @@ public final class PartitionLog implements Closeable {
             retire(active, nowMs);
             active.unlinkFiles();
         } else {
-            active.onBecomeInactive();
             fresh = LogSegment.create(dir, baseOffset);
             next = Arrays.copyOf(current, current.length + 1);
             next[next.length - 1] = fresh;
@@ -352,6 +358,7 @@ public final class PartitionLog implements Closeable {
         if (next[0].baseOffset() > logStartOffset) {
             logStartOffset = next[0].baseOffset();
         }
+        setRecoveryPoint(baseOffset);
         return fresh;
     }
 
@@ -493,6 +500,13 @@ public final class PartitionLog implements Closeable {
                 retire(current[i], nowMs);
                 current[i].unlinkFiles();
             }
+            // The bytes from newEnd on will be written again, unflushed: the point must come down, durably,
+            // before they are. The directory fsync also makes the unlinks durable, so deleted segments cannot
+            // come back after a power loss and make the truncated segment look sealed and flushed.
+            boolean synced = setRecoveryPoint(Math.min(recoveryPoint, newEnd));
+            if (!synced && keep < current.length) {
+                AtomicFile.fsyncDirectory(dir);
+            }
             LOG.info("{}: truncated to offset {}, log end offset now {}", name, offset, newEnd);
         } catch (IOException e) {
             throw new UncheckedIOException("truncation of " + name + " to offset " + offset + " failed in " + dir, e);
@@ -519,6 +533,9 @@ public final class PartitionLog implements Closeable {
                     s.unlinkFiles();
                 }
             }
+            // Nothing below offset is left to lose. Written even when unchanged: the directory fsync makes
+            // the unlinks durable, so the old segments cannot reappear after a power loss.
+            writeRecoveryPoint(offset);
             LOG.info("{}: emptied the log and restarted it at offset {}", name, offset);
         } catch (IOException e) {
             throw new UncheckedIOException("restart of " + name + " at offset " + offset + " failed in " + dir, e);
@@ -588,7 +605,10 @@ public final class PartitionLog implements Closeable {
         }
     }
 
-    /** fsyncs every segment written since the last flush, with its indexes. */
+    /**
+     * fsyncs every segment written since the last flush, with its indexes, and advances the recovery point
+     * to the log end offset.
+     */
     public void flush() throws IOException {
         writeLock.lock();
         try {
@@ -600,41 +620,83 @@ public final class PartitionLog implements Closeable {
     }
 
     private void flushSegments() throws IOException {
+        fsyncSegments();
+        setRecoveryPoint(logEndOffset);
+    }
+
+    /** fsyncs the segments with unflushed bytes; the caller moves the recovery point. */
+    private void fsyncSegments() throws IOException {
         for (LogSegment s : segments) {
             s.flush();
         }
         unflushedMessages = 0;
     }
 
-    /** Flushes and closes every file; deleted segments still held open for readers are closed too. */
+    /**
+     * Moves the recovery point, rewriting its file first when it changes.
+     *
+     * @return whether the file was written (and the directory fsynced)
+     */
+    private boolean setRecoveryPoint(long offset) throws IOException {
+        if (offset == recoveryPoint) {
+            return false;
+        }
+        writeRecoveryPoint(offset);
+        return true;
+    }
+
+    private void writeRecoveryPoint(long offset) throws IOException {
+        recoveryPointFile.write(offset);
+        recoveryPoint = offset;
+    }
+
+    /**
+     * Flushes and closes every file, then writes the clean-shutdown marker so the next open skips the CRC
+     * scan; a failed flush leaves no marker and the next open recovers. Deleted segments still held open for
+     * readers are closed too.
+     */
     @Override
     public void close() {
+        close(true);
+    }
+
+    private void close(boolean clean) {
         writeLock.lock();
         try {
             if (closed) {
                 return;
             }
-            try {
-                LogSegment active = segments[segments.length - 1];
-                active.onBecomeInactive();
-                flushSegments();
-            } catch (IOException e) {
-                LOG.warn("{}: flush on close failed in {}: {}", name, dir, e.toString());
+            boolean marked = false;
+            if (clean) {
+                try {
+                    LogSegment active = segments[segments.length - 1];
+                    active.onBecomeInactive();
+                    flushSegments();
+                    CleanShutdownMarker.write(dir);
+                    marked = true;
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("{}: flush on close failed in {}, the next open will recover the log: {}", name, dir,
+                            e.toString());
+                }
             }
             closed = true;
             for (LogSegment s : segments) {
                 s.closeQuietly();
             }
             closeRetired(Long.MAX_VALUE);
-            LOG.info("{}: closed log at log end offset {}", name, logEndOffset);
+            LOG.info("{}: closed log at log end offset {}{}", name, logEndOffset,
+                    marked ? ", clean shutdown marked" : clean ? "" : " without flushing (deleting it)");
         } finally {
             writeLock.unlock();
         }
     }
 
-    /** Closes the log and removes its directory (topic deletion). */
+    /**
+     * Closes the log and removes its directory (topic deletion). Nothing is flushed first: the bytes are
+     * about to go, and a marker written now could outlive a failed delete of the directory.
+     */
     public void deleteFiles() {
-        close();
+        close(false);
         try {
             if (Files.exists(dir)) {
                 try (Stream<Path> files = Files.walk(dir)) {

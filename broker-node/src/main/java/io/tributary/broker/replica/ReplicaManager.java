@@ -186,7 +186,7 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, Broker
         replica.partition().writer().execute(() -> {
             replica.partition().resignLeadership(reason, -1);
             try {
-                logManager.delete(tp.topic(), tp.partition());
+                logManager.delete(replica.partition().log());
                 log.info("Broker {}: deleted the log of {}: {}", brokerId, tp, reason);
             } catch (RuntimeException e) {
                 log.error("Broker {}: could not delete the log of {}", brokerId, tp, e);
@@ -270,7 +270,7 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, Broker
         if (storedId.isPresent() && !storedId.get().equals(topic.topicId())) {
             log.warn("Broker {}: the log of {} belongs to an earlier topic with id {} (now {}); deleting it, {} offsets",
                     brokerId, tp, storedId.get(), topic.topicId(), partitionLog.logEndOffset());
-            logManager.delete(tp.topic(), tp.partition());
+            logManager.delete(partitionLog);
             partitionLog = logManager.getOrCreate(tp.topic(), tp.partition(), topic.configs());
         }
         if (storedId.isEmpty() || !storedId.get().equals(topic.topicId())) {

@@ -88,10 +88,66 @@ class LogManagerTest {
         try (LogManager logs = new LogManager(List.of(tmp.resolve("a")), LogConfig.defaults())) {
             PartitionLog log = logs.getOrCreate("t", 0, Map.of());
             log.appendAsLeader(batch(1, "x", 1), 0, 0);
-            logs.delete("t", 0);
+            assertTrue(logs.delete(log));
             assertFalse(Files.exists(log.dir()));
             assertTrue(logs.get("t", 0).isEmpty());
             assertEquals(0, logs.getOrCreate("t", 0, Map.of()).logEndOffset(), "recreated empty");
+        }
+    }
+
+    /**
+     * A topic deleted and created again under the same name: the old log's deletion, queued behind its
+     * replica's writes, runs after the new topic's log was created in the same directory. It must leave
+     * the new log alone.
+     */
+    @Test
+    void aDelayedDeleteOfAnOldLogLeavesTheNewLogOfTheSameNameAlone() throws Exception {
+        try (LogManager logs = new LogManager(List.of(tmp.resolve("a")), LogConfig.defaults())) {
+            PartitionLog old = logs.getOrCreate("t", 0, Map.of());
+            old.appendAsLeader(batch(1, "old", 2), 0, 0);
+            assertTrue(logs.delete(old), "the replaced topic's log goes first (the prompt path)");
+            PartitionLog fresh = logs.getOrCreate("t", 0, Map.of());
+            assertEquals(old.dir(), fresh.dir(), "same name, same directory");
+            fresh.appendAsLeader(batch(5, "new", 3), 0, 0);
+
+            assertFalse(logs.delete(old), "the late delete of the old log object");
+
+            assertSame(fresh, logs.get("t", 0).orElseThrow());
+            assertTrue(Files.exists(fresh.dir().resolve("00000000000000000000.log")));
+            assertEquals(expected(0, 5, "new", 3), decode(fresh.read(0, 1000, Long.MAX_VALUE).records()));
+            assertEquals(3, fresh.appendAsLeader(batch(9, "more", 1), 0, 0).firstOffset(), "still open for writes");
+        }
+        try (LogManager logs = new LogManager(List.of(tmp.resolve("a")), LogConfig.defaults())) {
+            logs.loadExisting();
+            assertEquals(4, logs.get("t", 0).orElseThrow().logEndOffset(), "the new log survived on disk");
+        }
+    }
+
+    @Test
+    void aLogOfAnotherManagerIsNotDeleted() {
+        try (LogManager mine = new LogManager(List.of(tmp.resolve("a")), LogConfig.defaults());
+             LogManager other = new LogManager(List.of(tmp.resolve("b")), LogConfig.defaults())) {
+            PartitionLog theirs = other.getOrCreate("t", 0, Map.of());
+            mine.getOrCreate("t", 0, Map.of());
+            assertFalse(mine.delete(theirs));
+            assertTrue(Files.exists(theirs.dir()));
+            assertSame(theirs, other.get("t", 0).orElseThrow());
+        }
+    }
+
+    @Test
+    void closingTheManagerMarksEveryLogCleanSoTheNextStartSkipsTheScan() throws Exception {
+        Path a = tmp.resolve("a");
+        try (LogManager logs = new LogManager(List.of(a), LogConfig.defaults())) {
+            logs.getOrCreate("t", 0, Map.of()).appendAsLeader(batch(1, "x", 2), 0, 0);
+            logs.getOrCreate("t", 1, Map.of()).appendAsLeader(batch(1, "y", 3), 0, 0);
+        }
+        try (LogManager logs = new LogManager(List.of(a), LogConfig.defaults())) {
+            for (PartitionLog log : logs.loadExisting()) {
+                assertTrue(log.loadSummary().cleanShutdown(), log.toString());
+                assertEquals(0, log.loadSummary().segmentsRecovered(), log.toString());
+                assertEquals(log.logEndOffset(), log.recoveryPoint(), log.toString());
+            }
         }
     }
 

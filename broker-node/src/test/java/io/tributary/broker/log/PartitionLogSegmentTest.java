@@ -115,4 +115,32 @@ class PartitionLogSegmentTest {
             assertEquals(99, log.offsetForTimestamp(50).getAsLong());
         }
     }
+
+    /**
+     * An index refused at open is rebuilt in place: the file must lose the refused bytes too, or every later
+     * start would refuse it again and CRC-scan the segment, even after a clean shutdown.
+     */
+    @Test
+    void aRefusedIndexIsReplacedWholeSoTheNextCleanStartTrustsIt() throws Exception {
+        Path dir = tmp.resolve("t-0");
+        LogConfig cfg = config(Map.of("segment.bytes", "1000"));
+        try (PartitionLog log = PartitionLog.open(dir, "t", 0, cfg)) {
+            for (int i = 0; i < 4; i++) {
+                log.appendAsLeader(sizedBatch(i, "r" + i, 300), 0, 0);
+            }
+            assertEquals(List.of(0L, 3L), log.segmentBaseOffsets());
+        }
+        Path index = dir.resolve(String.format("%020d.index", 0));
+        assertEquals(0, Files.size(index), "three small batches stay below index.interval.bytes");
+        // Two entries pointing far past the end of the file: refused at load.
+        Files.write(index, new byte[] {0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 2, 0, 2, 0, 0});
+        try (PartitionLog log = PartitionLog.open(dir, "t", 0, cfg)) {
+            assertEquals(1, log.loadSummary().segmentsRecovered());
+            assertEquals(4, log.logEndOffset());
+        }
+        assertEquals(0, Files.size(index), "the rebuilt index has no entries, and no leftovers");
+        try (PartitionLog log = PartitionLog.open(dir, "t", 0, cfg)) {
+            assertEquals(0, log.loadSummary().segmentsRecovered());
+        }
+    }
 }
