@@ -176,6 +176,10 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, Broker
                 .forEach(tp -> removeReplica(tp, "topic " + topic + " deleted"));
     }
 
+    /**
+     * Stops the replica and deletes its log, waiting (bounded) for the delete: a topic created again under the
+     * same name opens the same directory next, and must never find the old files or have them deleted under it.
+     */
     private void removeReplica(TopicPartition tp, String reason) {
         Replica replica = replicas.remove(tp);
         if (replica == null) {
@@ -183,15 +187,18 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, Broker
         }
         stopElection(replica, reason);
         fetchers.stopFollowing(tp);
-        replica.partition().writer().execute(() -> {
-            replica.partition().resignLeadership(reason, -1);
-            try {
-                logManager.delete(replica.partition().log());
-                log.info("Broker {}: deleted the log of {}: {}", brokerId, tp, reason);
-            } catch (RuntimeException e) {
-                log.error("Broker {}: could not delete the log of {}", brokerId, tp, e);
-            }
+        Partition partition = replica.partition();
+        CompletableFuture<Boolean> deleted = partition.onWriter(() -> {
+            partition.resignLeadership(reason, -1);
+            return logManager.delete(partition.log());
         });
+        try {
+            if (deleted.get(SHUTDOWN_STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                log.info("Broker {}: deleted the log of {}: {}", brokerId, tp, reason);
+            }
+        } catch (Exception e) {
+            log.error("Broker {}: could not delete the log of {} ({})", brokerId, tp, reason, e);
+        }
     }
 
     private void startReplica(TopicMetadata topic, TopicPartition tp, List<Integer> assigned) {
