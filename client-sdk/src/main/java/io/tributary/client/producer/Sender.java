@@ -12,7 +12,6 @@ import io.tributary.client.network.FutureWaits;
 import io.tributary.client.network.MetadataCache;
 import io.tributary.client.network.MonotonicClock;
 import io.tributary.client.network.OutboundRequest;
-import org.apache.kafka.common.errors.InvalidMetadataException;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
@@ -25,15 +24,23 @@ import java.util.Map;
 
 /**
  * The producer's background thread. Each round it routes records that were waiting for metadata,
- * starts a metadata refresh when one is due, drains ready batches into one Produce request per leader,
- * expires batches past delivery.timeout.ms, and then sleeps until the next linger deadline, backoff or
- * expiry, or until woken by an append, a response or fresh metadata.
+ * starts a metadata refresh when one is due, asks for a producer id when an idempotent producer needs
+ * one, drains ready batches into one Produce request per leader, expires batches past
+ * delivery.timeout.ms, and then sleeps until the next linger deadline, backoff or expiry, or until woken
+ * by an append, a response, a producer id or fresh metadata. A leader in reconnect backoff gets nothing
+ * until the backoff ends; the other leaders' batches go out meanwhile.
  *
  * <p>Responses are handled on the connection's reader thread: success completes the records' futures;
- * a retriable error (NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE, a
- * disconnect or request timeout, ...) refreshes metadata and puts the batch back at the head of its
- * partition's queue to be sent after retry.backoff.ms, until retries or delivery.timeout.ms run out;
- * then, or for a non-retriable error, the futures fail with that error.
+ * a retriable error (NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH,
+ * LEADER_NOT_AVAILABLE, NOT_ENOUGH_REPLICAS(_AFTER_APPEND), REQUEST_TIMED_OUT, a refused or dropped
+ * connection, a request timeout, ...) refreshes metadata and puts the batch back in its partition's
+ * queue, in creation order, to be sent after retry.backoff.ms, until retries or delivery.timeout.ms run
+ * out; then, or for a non-retriable error, the futures fail with that error.
+ *
+ * <p>With idempotence, {@link PartitionSequences} orders retries and DUPLICATE_SEQUENCE_NUMBER counts as
+ * success. OUT_OF_ORDER_SEQUENCE_NUMBER or UNKNOWN_PRODUCER_ID is retried while an earlier batch of the
+ * partition is unresolved (its retry may fill the gap); otherwise the batch fails (it was not written)
+ * and the partition continues under a new producer id once its other batches are resolved.
  */
 final class Sender implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Sender.class);
@@ -45,12 +52,18 @@ final class Sender implements Runnable {
     private final MetadataWaitQueue waiting;
     private final MemoryBudget memory;
     private final MetadataWaitQueue.Router router;
+    /** Null when idempotence is off, as is {@code sequences}. */
+    private final ProducerIdentity identity;
+    private final PartitionSequences sequences;
     private volatile boolean closing;
     private volatile boolean forceClose;
 
     Sender(ProducerConfig config, ConnectionPool pool, MetadataCache metadata, RecordAccumulator accumulator,
-           MetadataWaitQueue waiting, MemoryBudget memory, MetadataWaitQueue.Router router) {
+           MetadataWaitQueue waiting, MemoryBudget memory, MetadataWaitQueue.Router router,
+           ProducerIdentity identity, PartitionSequences sequences) {
         this.config = config;
+        this.identity = identity;
+        this.sequences = sequences;
         this.pool = pool;
         this.metadata = metadata;
         this.accumulator = accumulator;
@@ -109,6 +122,9 @@ final class Sender implements Runnable {
         if (!metadata.topics().isEmpty() && metadata.updateDue(nowMs)) {
             metadata.refresh();
         }
+        if (identity != null) {
+            maintainIdentity(nowMs);
+        }
         RecordAccumulator.Drained drained = accumulator.drain(cluster, nowMs, this::canSend, config.maxRequestSize());
         if (!drained.unknownLeaders().isEmpty()) {
             log.debug("No leader known for {}; refreshing metadata", drained.unknownLeaders());
@@ -119,6 +135,9 @@ final class Sender implements Runnable {
             finish(b, expiryError(b, nowMs));
         }
         long next = drained.nextCheckMs();
+        if (identity != null) {
+            next = Math.min(next, identity.nextAttemptMs());
+        }
         next = Math.min(next, accumulator.nextExpiryMs(config.deliveryTimeoutMs()));
         if (!waiting.isEmpty()) {
             next = Math.min(next, waiting.nextExpiryMs(config.deliveryTimeoutMs()));
@@ -127,6 +146,22 @@ final class Sender implements Runnable {
             next = Math.min(next, metadata.nextUpdateDueMs());
         }
         return next == Long.MAX_VALUE ? config.requestTimeoutMs() : Math.max(0, next - nowMs);
+    }
+
+    /**
+     * Asks for a producer id once there is something to send (and again when a partition needs a fresh
+     * one); if none can be had, fails the batches that would need one.
+     */
+    private void maintainIdentity(long nowMs) {
+        if (accumulator.hasIncomplete() || !waiting.isEmpty()) {
+            identity.maybeRequest(nowMs, metadata::anyBroker);
+        }
+        TributaryException fatal = identity.fatalError();
+        if (fatal != null) {
+            for (ProducerBatch b : accumulator.removeQueued(b -> !b.hasSequence())) {
+                finish(b, fatal);
+            }
+        }
     }
 
     private boolean canSend(Node node) {
@@ -143,7 +178,7 @@ final class Sender implements Runnable {
             if (error != null) {
                 TributaryException e = FutureWaits.asTributary(error);
                 metadata.requestUpdate();
-                batches.forEach(b -> retryOrFail(b, leader, e));
+                batches.forEach(b -> retryOrFail(b, leader, e, e.retriable()));
             } else if (!expectResponse) {
                 batches.forEach(b -> finish(b, -1L, -1L));
             } else {
@@ -163,29 +198,56 @@ final class Sender implements Runnable {
                     continue;
                 }
                 Errors error = Errors.forCode(p.errorCode());
-                if (error == Errors.NONE) {
+                if (error == Errors.NONE || (sequences != null && ProduceErrors.isDuplicate(error))) {
                     finish(batch, p.baseOffset(), p.logAppendTimeMs());
                     continue;
                 }
-                if (error.exception() instanceof InvalidMetadataException) {
+                if (ProduceErrors.refreshesMetadata(error)) {
                     metadata.requestUpdate(); // the leader moved or the topic changed: look again
                 }
                 String message = p.errorMessage() != null ? p.errorMessage() : error.message();
-                retryOrFail(batch, leader, new ApiException(error, "Produce to " + batch.topicPartition + " on broker "
-                        + leader.id() + " failed: " + message));
+                ApiException e = new ApiException(error, "Produce to " + batch.topicPartition + " on broker "
+                        + leader.id() + " failed: " + message);
+                if (sequences != null && ProduceErrors.isSequenceError(error)) {
+                    handleSequenceError(batch, leader, e, message);
+                } else {
+                    retryOrFail(batch, leader, e, e.retriable());
+                }
             }
         }
         for (ProducerBatch missing : byPartition.values()) {
-            retryOrFail(missing, leader, new ApiException(Errors.UNKNOWN_SERVER_ERROR, "Broker " + leader.id()
-                    + " sent no result for " + missing.topicPartition));
+            ApiException e = new ApiException(Errors.UNKNOWN_SERVER_ERROR, "Broker " + leader.id() + " sent no result for "
+                    + missing.topicPartition);
+            retryOrFail(missing, leader, e, e.retriable());
         }
     }
 
-    private void retryOrFail(ProducerBatch batch, Node leader, TributaryException error) {
+    /**
+     * The broker expected another sequence. While an earlier batch of the partition is unresolved, its
+     * retry may fill the gap, so this batch is retried after it. Otherwise nothing the producer holds can
+     * fill it (an earlier batch failed or expired, or a leader lost the producer's state): the batch was
+     * not written and fails, and the partition moves to a new producer id (see {@link PartitionSequences}).
+     */
+    private void handleSequenceError(ProducerBatch batch, Node leader, ApiException error, String message) {
+        if (sequences.hasEarlierUnresolved(batch)) {
+            retryOrFail(batch, leader, error, true);
+            return;
+        }
+        ApiException unresolvable = new ApiException(error.error(), "Broker " + leader.id() + " refused " + batch.recordCount()
+                + " record(s) for " + batch.topicPartition + " at sequence " + batch.baseSequence() + " of "
+                + batch.producerIdentity() + " (" + message + "): it is missing earlier records of this producer, from a"
+                + " batch that failed or expired or from a leader change that lost them. These records were not written;"
+                + " the producer continues on this partition with a new producer id.");
+        log.warn("Failing {} record(s) for {} after {} from broker {}: {} is not in sequence and no earlier batch can fill"
+                + " the gap", batch.recordCount(), batch.topicPartition, error.error(), leader.id(), batch.producerIdentity());
+        finish(batch, unresolvable);
+    }
+
+    private void retryOrFail(ProducerBatch batch, Node leader, TributaryException error, boolean retriable) {
         long now = MonotonicClock.nowMs();
         long retryAt = now + config.retryBackoffMs();
         boolean withinDeadline = retryAt < batch.createdMs + config.deliveryTimeoutMs();
-        if (error.retriable() && batch.attempts() < config.retries() && withinDeadline && !forceClose) {
+        if (retriable && batch.attempts() < config.retries() && withinDeadline && !forceClose) {
             // The first retry of a batch is worth a warning; a broker that stays down would flood the log.
             if (batch.attempts() == 0) {
                 log.warn("Retrying {} record(s) for {} after error from broker {}: {}", batch.recordCount(),
@@ -209,10 +271,21 @@ final class Sender implements Runnable {
                 + (nowMs - batch.createdMs) + " ms has passed since batch creation (delivery.timeout.ms="
                 + config.deliveryTimeoutMs() + ")";
         // The brief's rule: after delivery.timeout.ms the future fails with the last error seen, if any.
-        return last != null ? last : new TimeoutException(message);
+        if (last != null) {
+            return last;
+        }
+        if (identity != null && !batch.hasSequence() && identity.current() == null) {
+            TributaryException idError = identity.lastError();
+            return new TimeoutException(message + " waiting for a producer id"
+                    + (idError == null ? "" : "; last error: " + idError.getMessage()), idError);
+        }
+        return new TimeoutException(message);
     }
 
     private void finish(ProducerBatch batch, long baseOffset, long logAppendTimeMs) {
+        if (sequences != null) {
+            sequences.acknowledged(batch); // before the sender wakes, so it sees the partition's next batch free to go
+        }
         if (batch.complete(baseOffset, logAppendTimeMs)) {
             memory.release(batch.reservedBytes());
             accumulator.completed(batch);
@@ -220,6 +293,9 @@ final class Sender implements Runnable {
     }
 
     private void finish(ProducerBatch batch, TributaryException error) {
+        if (sequences != null) {
+            sequences.failed(batch);
+        }
         if (batch.fail(error)) {
             memory.release(batch.reservedBytes());
             accumulator.completed(batch);
