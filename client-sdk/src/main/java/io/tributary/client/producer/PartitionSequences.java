@@ -17,6 +17,9 @@ import java.util.TreeMap;
  * <li>A batch gets the partition's next sequence when it is first drained; a retry keeps it.
  * <li>A partition has at most max.in.flight.requests.per.connection (at most 5) unresolved batches: the
  *     broker remembers a producer's last five batches, and only those can be recognised as retries.
+ * <li>Under a new producer id a partition sends one batch and waits for its acknowledgement before it
+ *     pipelines more: a broker accepts any sequence from a producer it does not know yet (as Kafka's
+ *     does since KIP-360), so a second batch racing a first one that fails would be written before it.
  * <li>A retried batch goes out only once every earlier batch of its partition is resolved, so the broker
  *     sees sequences in order; sent earlier it would only be refused with OUT_OF_ORDER_SEQUENCE_NUMBER.
  * <li>A batch that ends without an acknowledgement (refused, expired, out of retries) may leave a gap: if
@@ -72,7 +75,8 @@ final class PartitionSequences implements RecordAccumulator.DrainGate {
         }
         if (!p.unresolved.isEmpty()) {
             // Pipelined behind batches of the same id, unless one of them may have left a gap.
-            if (!current.equals(p.identity) || p.mayHaveGap() || p.unresolved.size() >= maxUnresolvedPerPartition) {
+            if (!current.equals(p.identity) || p.mayHaveGap() || p.lastAcknowledged < 0
+                    || p.unresolved.size() >= maxUnresolvedPerPartition) {
                 return false;
             }
         } else if (current.equals(p.identity) && p.mayHaveGap()) {

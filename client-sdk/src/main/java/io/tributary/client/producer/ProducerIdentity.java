@@ -35,7 +35,7 @@ final class ProducerIdentity {
     private final Runnable onChange;
     private State state = State.NEEDED;
     private ProducerIdAndEpoch current;
-    private long nextAttemptMs = Long.MIN_VALUE;
+    private long nextAttemptMs = MonotonicClock.nowMs();
     private TributaryException lastError;
     private int failedAttempts;
 
@@ -57,7 +57,7 @@ final class ProducerIdentity {
         if (state == State.READY && current.equals(stale)) {
             log.warn("Producer {}: replacing {}: {}", clientId, stale, reason);
             state = State.NEEDED;
-            nextAttemptMs = Long.MIN_VALUE;
+            nextAttemptMs = MonotonicClock.nowMs();
         }
     }
 

@@ -71,6 +71,12 @@ class PartitionSequencesTest {
         return all.stream().filter(b -> b.topicPartition.equals(tp)).findFirst().orElse(null);
     }
 
+    /** Sends and acknowledges one batch, after which the broker knows the producer and the partition pipelines. */
+    private void warmUp(TopicPartition tp) {
+        append(tp, "warm-up");
+        sequences.acknowledged(drainOne(tp));
+    }
+
     private static MutableRecordBatch decoded(ProducerBatch b) {
         MutableRecordBatch batch = b.records().batches().iterator().next();
         batch.ensureValid(); // the CRC covers the producer fields
@@ -107,6 +113,7 @@ class PartitionSequencesTest {
         big.append(P1, 1L, null, new byte[]{1}, new Header[0], new CompletableFuture<>(), 0, 0L);
         big.beginFlush();
         RecordAccumulator.Drained first = big.drain(cluster(), 0L, n -> true, 1_048_576);
+        sequences.acknowledged(first.byLeader().get(BROKER_1).get(0));
         for (String v : List.of("d", "e")) {
             big.append(P0, 1L, null, v.getBytes(StandardCharsets.UTF_8), new Header[0], new CompletableFuture<>(), 0, 0L);
         }
@@ -126,26 +133,39 @@ class PartitionSequencesTest {
     }
 
     @Test
+    void underANewIdAPartitionSendsOneBatchUntilTheBrokerHasAcknowledgedOne() {
+        identity.obtained(FIRST, "broker-1");
+        append(P0, "a");
+        append(P0, "b");
+        ProducerBatch a = drainOne(P0);
+        assertNull(drainOne(P0), "a broker that does not know the producer would take b even if a failed");
+        sequences.acknowledged(a);
+        assertEquals(1, decoded(drainOne(P0)).baseSequence());
+    }
+
+    @Test
     void aRetriedBatchKeepsItsSequenceAndItsBytes() {
         identity.obtained(FIRST, "broker-1");
+        warmUp(P0);
         append(P0, "a");
         append(P0, "b");
         ProducerBatch sent = drainOne(P0);
         byte[] firstAttempt = bytes(sent);
         ProducerBatch next = drainOne(P0);
-        assertEquals(1, decoded(next).baseSequence());
+        assertEquals(2, decoded(next).baseSequence());
 
         sent.prepareRetry(0L, new TimeoutException("lost"));
         acc.reenqueue(sent);
         ProducerBatch retried = drainOne(P0);
         assertSame(sent, retried);
-        assertEquals(0, decoded(retried).baseSequence());
+        assertEquals(1, decoded(retried).baseSequence());
         assertArrayEquals(firstAttempt, bytes(retried), "a retry is the same batch, byte for byte");
     }
 
     @Test
     void retriesGoOutOneAtATimeInSequenceOrderOnlyAfterEveryEarlierBatchIsResolved() {
         identity.obtained(FIRST, "broker-1");
+        warmUp(P0);
         append(P0, "a");
         append(P0, "b");
         append(P0, "c");
@@ -173,12 +193,13 @@ class PartitionSequencesTest {
         sequences.acknowledged(b);
         ProducerBatch last = drainOne(P0);
         assertEquals("c", value(last));
-        assertEquals(2, decoded(last).baseSequence());
+        assertEquals(3, decoded(last).baseSequence());
     }
 
     @Test
     void atMostFiveBatchesOfAPartitionAreUnresolvedAtOnce() {
         identity.obtained(FIRST, "broker-1");
+        warmUp(P0);
         for (int i = 0; i < 7; i++) {
             append(P0, "v" + i);
         }
@@ -189,13 +210,14 @@ class PartitionSequencesTest {
         }
         assertEquals(5, sent.size());
         sequences.acknowledged(sent.get(0));
-        assertEquals(5, decoded(drainOne(P0)).baseSequence());
+        assertEquals(6, decoded(drainOne(P0)).baseSequence());
         assertNull(drainOne(P0));
     }
 
     @Test
     void aGapNoLaterBatchFillsMovesThePartitionToANewProducerIdOnceItsBatchesAreResolved() {
         identity.obtained(FIRST, "broker-1");
+        warmUp(P0);
         append(P0, "a");
         append(P0, "b");
         ProducerBatch a = drainOne(P0);
@@ -226,6 +248,7 @@ class PartitionSequencesTest {
     @Test
     void aLaterAcknowledgementProvesAnUnacknowledgedBatchWasWritten() {
         identity.obtained(FIRST, "broker-1");
+        warmUp(P0);
         append(P0, "a");
         append(P0, "b");
         ProducerBatch a = drainOne(P0);
@@ -234,7 +257,7 @@ class PartitionSequencesTest {
         sequences.acknowledged(b);
         append(P0, "c");
         MutableRecordBatch c = decoded(drainOne(P0));
-        assertEquals(List.of(1_000L, 2), List.of(c.producerId(), c.baseSequence()));
+        assertEquals(List.of(1_000L, 3), List.of(c.producerId(), c.baseSequence()));
         assertEquals(FIRST, identity.current(), "no new producer id was needed");
     }
 }
