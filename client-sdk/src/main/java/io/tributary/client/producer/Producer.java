@@ -74,7 +74,8 @@ public final class Producer<K, V> implements AutoCloseable {
         CompressionProbe.check(config);
         this.keySerializer = Objects.requireNonNull(keySerializer, "keySerializer");
         this.valueSerializer = Objects.requireNonNull(valueSerializer, "valueSerializer");
-        this.pool = new ConnectionPool(config.clientId(), config.connectionSetupTimeoutMs(), config.requestTimeoutMs());
+        this.pool = new ConnectionPool(config.clientId(), config.connectionSetupTimeoutMs(), config.requestTimeoutMs(),
+                config.reconnectBackoffMs(), config.reconnectBackoffMaxMs());
         this.metadata = new MetadataCache(pool, config.bootstrapServers(), config.metadataMaxAgeMs(), config.retryBackoffMs(), true);
         ProducerIdentity identity = null;
         PartitionSequences sequences = null;

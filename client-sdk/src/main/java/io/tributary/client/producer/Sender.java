@@ -55,6 +55,8 @@ final class Sender implements Runnable {
     /** Null when idempotence is off, as is {@code sequences}. */
     private final ProducerIdentity identity;
     private final PartitionSequences sequences;
+    /** When the first leader skipped for reconnect backoff in this round may be tried (sender thread only). */
+    private long reconnectWakeMs;
     private volatile boolean closing;
     private volatile boolean forceClose;
 
@@ -125,6 +127,7 @@ final class Sender implements Runnable {
         if (identity != null) {
             maintainIdentity(nowMs);
         }
+        reconnectWakeMs = Long.MAX_VALUE;
         RecordAccumulator.Drained drained = accumulator.drain(cluster, nowMs, this::canSend, config.maxRequestSize());
         if (!drained.unknownLeaders().isEmpty()) {
             log.debug("No leader known for {}; refreshing metadata", drained.unknownLeaders());
@@ -134,7 +137,7 @@ final class Sender implements Runnable {
         for (ProducerBatch b : accumulator.expire(nowMs, config.deliveryTimeoutMs())) {
             finish(b, expiryError(b, nowMs));
         }
-        long next = drained.nextCheckMs();
+        long next = Math.min(drained.nextCheckMs(), reconnectWakeMs);
         if (identity != null) {
             next = Math.min(next, identity.nextAttemptMs());
         }
@@ -165,6 +168,11 @@ final class Sender implements Runnable {
     }
 
     private boolean canSend(Node node) {
+        long allowedAt = pool.connectAllowedAtMs(node);
+        if (allowedAt > MonotonicClock.nowMs()) {
+            reconnectWakeMs = Math.min(reconnectWakeMs, allowedAt);
+            return false; // a refused broker waits out its backoff; batches for other leaders still go
+        }
         return pool.forNode(node).outstandingRequests() < config.maxInFlightRequestsPerConnection();
     }
 
