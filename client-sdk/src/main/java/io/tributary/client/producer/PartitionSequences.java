@@ -15,8 +15,10 @@ import java.util.TreeMap;
  * RecordAccumulator.DrainGate} it decides which batch of a partition may go out:
  * <ul>
  * <li>A batch gets the partition's next sequence when it is first drained; a retry keeps it.
- * <li>A partition has at most max.in.flight.requests.per.connection (at most 5) unresolved batches: the
- *     broker remembers a producer's last five batches, and only those can be recognised as retries.
+ * <li>A partition sends a new batch only if it and the batches since its oldest unresolved one, resolved
+ *     or not, are at most max.in.flight.requests.per.connection (at most 5): the broker remembers a
+ *     producer's last five batches, so a retry is recognised only if no more than four were written
+ *     after it. Counting just the unresolved ones would let acknowledged batches push it out.
  * <li>Under a new producer id a partition sends one batch and waits for its acknowledgement before it
  *     pipelines more: a broker accepts any sequence from a producer it does not know yet (as Kafka's
  *     does since KIP-360), so a second batch racing a first one that fails would be written before it.
@@ -39,8 +41,12 @@ final class PartitionSequences implements RecordAccumulator.DrainGate {
     private static final class Partition {
         ProducerIdAndEpoch identity;
         int nextSequence;
-        /** Batches holding a sequence of {@code identity}, by creation order, which is also sequence order. */
-        final TreeMap<Long, ProducerBatch> unresolved = new TreeMap<>();
+        /**
+         * Batches holding a sequence of {@code identity} and not yet resolved: creation order (which is also
+         * sequence order) to the number of batches assigned a sequence before them.
+         */
+        final TreeMap<Long, Long> unresolved = new TreeMap<>();
+        long assigned;
         long lastAcknowledged = -1;
         long lastUnacknowledged = -1;
 
@@ -52,13 +58,14 @@ final class PartitionSequences implements RecordAccumulator.DrainGate {
 
     private final String clientId;
     private final ProducerIdentity identity;
-    private final int maxUnresolvedPerPartition;
+    private final int maxWindow;
     private final Map<TopicPartition, Partition> partitions = new HashMap<>();
 
-    PartitionSequences(String clientId, ProducerIdentity identity, int maxUnresolvedPerPartition) {
+    /** @param maxWindow max.in.flight.requests.per.connection, at most 5 with idempotence */
+    PartitionSequences(String clientId, ProducerIdentity identity, int maxWindow) {
         this.clientId = clientId;
         this.identity = identity;
-        this.maxUnresolvedPerPartition = maxUnresolvedPerPartition;
+        this.maxWindow = maxWindow;
     }
 
     @Override
@@ -76,7 +83,7 @@ final class PartitionSequences implements RecordAccumulator.DrainGate {
         if (!p.unresolved.isEmpty()) {
             // Pipelined behind batches of the same id, unless one of them may have left a gap.
             if (!current.equals(p.identity) || p.mayHaveGap() || p.lastAcknowledged < 0
-                    || p.unresolved.size() >= maxUnresolvedPerPartition) {
+                    || p.assigned - p.unresolved.firstEntry().getValue() >= maxWindow) {
                 return false;
             }
         } else if (current.equals(p.identity) && p.mayHaveGap()) {
@@ -90,12 +97,13 @@ final class PartitionSequences implements RecordAccumulator.DrainGate {
             }
             p.identity = current;
             p.nextSequence = 0;
+            p.assigned = 0;
             p.lastAcknowledged = -1;
             p.lastUnacknowledged = -1;
         }
         head.setProducerState(p.identity, p.nextSequence);
         p.nextSequence = DefaultRecordBatch.incrementSequence(p.nextSequence, head.recordCount());
-        p.unresolved.put(head.creationOrder, head);
+        p.unresolved.put(head.creationOrder, p.assigned++);
         return true;
     }
 

@@ -30,7 +30,7 @@ import java.util.function.BooleanSupplier;
  * <p>With idempotence, {@link PartitionSequences} learns every outcome and orders retries, and
  * DUPLICATE_SEQUENCE_NUMBER counts as success. OUT_OF_ORDER_SEQUENCE_NUMBER or UNKNOWN_PRODUCER_ID is
  * retried while an earlier batch of the partition is unresolved (its retry may fill the gap); otherwise
- * the batch fails (it was not written) and the partition continues under a new producer id once its
+ * the batch fails (the broker refused it) and the partition continues under a new producer id once its
  * other batches are resolved. This is the pre-KIP-360 behaviour of Kafka's producer: KIP-360 instead
  * re-sequences such batches under a bumped epoch, which rewrites batches that may be retried.
  */
@@ -95,8 +95,8 @@ final class ProduceOutcomes {
     /**
      * The broker expected another sequence. While an earlier batch of the partition is unresolved, its
      * retry may fill the gap, so this batch is retried after it. Otherwise nothing the producer holds can
-     * fill it (an earlier batch failed or expired, or a leader lost the producer's state): the batch was
-     * not written and fails, and the partition moves to a new producer id (see {@link PartitionSequences}).
+     * fill it (an earlier batch failed or expired, or a leader lost the producer's state): the broker
+     * refused the batch, which fails, and the partition moves to a new producer id (see {@link PartitionSequences}).
      */
     private void handleSequenceError(ProducerBatch batch, Node leader, ApiException error, String message) {
         if (sequences.hasEarlierUnresolved(batch)) {
@@ -106,7 +106,7 @@ final class ProduceOutcomes {
         ApiException unresolvable = new ApiException(error.error(), "Broker " + leader.id() + " refused " + batch.recordCount()
                 + " record(s) for " + batch.topicPartition + " at sequence " + batch.baseSequence() + " of "
                 + batch.producerIdentity() + " (" + message + "): it is missing earlier records of this producer, from a"
-                + " batch that failed or expired or from a leader change that lost them. These records were not written;"
+                + " batch that failed or expired or from a leader change that lost them. The broker refused these records;"
                 + " the producer continues on this partition with a new producer id.");
         log.warn("Failing {} record(s) for {} after {} from broker {}: {} is not in sequence and no earlier batch can fill"
                 + " the gap", batch.recordCount(), batch.topicPartition, error.error(), leader.id(), batch.producerIdentity());

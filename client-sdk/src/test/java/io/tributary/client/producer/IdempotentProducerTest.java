@@ -170,7 +170,7 @@ class IdempotentProducerTest {
         CompletionException e = assertThrows(CompletionException.class, lost::join);
         ApiException error = assertInstanceOf(ApiException.class, e.getCause());
         assertEquals(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, error.error());
-        assertTrue(error.getMessage().contains("orders-0") && error.getMessage().contains("not written"), error.getMessage());
+        assertTrue(error.getMessage().contains("orders-0") && error.getMessage().contains("refused these records"), error.getMessage());
 
         assertEquals(1, await(producer.send(new ProducerRecord<>("orders", 0, "k", "c"))).offset());
         assertEquals(2, cluster.initProducerIdRequests());

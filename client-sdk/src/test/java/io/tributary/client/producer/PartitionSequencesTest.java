@@ -214,6 +214,27 @@ class PartitionSequencesTest {
         assertNull(drainOne(P0));
     }
 
+    /**
+     * The broker remembers five batches: with the oldest unresolved batch and four after it written, a sixth
+     * would push the first out of that memory, and its retry would be refused instead of recognised.
+     */
+    @Test
+    void acknowledgedBatchesAfterAnUnresolvedOneStillCountTowardsTheFive() {
+        identity.obtained(FIRST, "broker-1");
+        warmUp(P0);
+        for (int i = 0; i < 6; i++) {
+            append(P0, "v" + i);
+        }
+        List<ProducerBatch> sent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            sent.add(drainOne(P0));
+        }
+        sent.subList(1, 5).forEach(sequences::acknowledged);
+        assertNull(drainOne(P0), "the first batch's answer is still out (a lost response, say)");
+        sequences.acknowledged(sent.get(0));
+        assertEquals(6, decoded(drainOne(P0)).baseSequence());
+    }
+
     @Test
     void aGapNoLaterBatchFillsMovesThePartitionToANewProducerIdOnceItsBatchesAreResolved() {
         identity.obtained(FIRST, "broker-1");
