@@ -54,6 +54,27 @@ public final class ConfigReader {
         return copy;
     }
 
+    /** Whether the user gave a value for {@code key} (some defaults depend on what else was set explicitly). */
+    public boolean isSet(String key) {
+        return values.containsKey(key);
+    }
+
+    /** {@code true}/{@code false}, case-insensitive, as a string or a Boolean. */
+    public boolean bool(String key, boolean defaultValue) {
+        Object raw = values.get(key);
+        if (raw == null) {
+            return defaultValue;
+        }
+        if (raw instanceof Boolean b) {
+            return b;
+        }
+        String s = raw.toString().trim().toLowerCase(Locale.ROOT);
+        if (s.equals("true") || s.equals("false")) {
+            return Boolean.parseBoolean(s);
+        }
+        throw new ConfigException(key, raw, "must be true or false");
+    }
+
     public String string(String key, String defaultValue) {
         Object v = values.get(key);
         return v == null ? defaultValue : v.toString().trim();

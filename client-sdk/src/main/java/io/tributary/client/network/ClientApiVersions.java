@@ -21,6 +21,8 @@ public final class ClientApiVersions {
         SUPPORTED.put(ApiKeys.LIST_OFFSETS, VersionRange.of(1, 8));
         SUPPORTED.put(ApiKeys.CREATE_TOPICS, VersionRange.of(2, 7));
         SUPPORTED.put(ApiKeys.DELETE_TOPICS, VersionRange.of(1, 6));
+        // v6 adds two-phase-commit fields for transactions (KIP-939); an idempotent producer needs none of them.
+        SUPPORTED.put(ApiKeys.INIT_PRODUCER_ID, VersionRange.of(0, 5));
     }
 
     private ClientApiVersions() {

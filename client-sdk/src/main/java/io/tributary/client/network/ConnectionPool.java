@@ -14,17 +14,30 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  * One live connection per broker (by node id), plus connections to bootstrap addresses, whose broker
  * ids are not known until metadata arrives. A closed connection is replaced on next use, and so is one
  * whose broker now advertises a different address. Owns the timer that enforces request timeouts.
+ *
+ * <p>Failed connection attempts start a per-address reconnect backoff ({@link ReconnectBackoff}). The pool
+ * reports it ({@link #connectAllowedAtMs}) rather than enforcing it: callers that can send elsewhere or
+ * later (the producer's drain, metadata refreshes) skip an address in backoff, so a dead broker is not
+ * hammered and does not hold up requests to the others; {@link #forNode} still connects when asked.
  */
 public final class ConnectionPool implements AutoCloseable {
     private final String clientId;
     private final int connectTimeoutMs;
     private final int requestTimeoutMs;
     private final ScheduledThreadPoolExecutor timer;
+    private final ReconnectBackoff backoff;
     private final Map<Integer, BrokerConnection> byNode = new HashMap<>();
     private final Map<String, BrokerConnection> byBootstrapAddress = new HashMap<>();
     private boolean closed;
 
+    /** Without reconnect backoff (the consumer and admin client retry on their own schedule). */
     public ConnectionPool(String clientId, int connectTimeoutMs, int requestTimeoutMs) {
+        this(clientId, connectTimeoutMs, requestTimeoutMs, 0, 0);
+    }
+
+    public ConnectionPool(String clientId, int connectTimeoutMs, int requestTimeoutMs, long reconnectBackoffMs,
+                          long reconnectBackoffMaxMs) {
+        this.backoff = new ReconnectBackoff(reconnectBackoffMs, reconnectBackoffMaxMs);
         this.clientId = clientId;
         this.connectTimeoutMs = connectTimeoutMs;
         this.requestTimeoutMs = requestTimeoutMs;
@@ -62,7 +75,7 @@ public final class ConnectionPool implements AutoCloseable {
 
     public synchronized BrokerConnection forBootstrap(InetSocketAddress address) {
         ensureOpen();
-        String key = address.getHostString() + ":" + address.getPort();
+        String key = key(address.getHostString(), address.getPort());
         BrokerConnection existing = byBootstrapAddress.get(key);
         if (existing != null && !existing.isClosed()) {
             return existing;
@@ -72,6 +85,28 @@ public final class ConnectionPool implements AutoCloseable {
         return created;
     }
 
+    /**
+     * When a request to the node can go out: at once ({@code Long.MIN_VALUE}) if a connection is open or
+     * being opened, else when the reconnect backoff of its address ends.
+     */
+    public synchronized long connectAllowedAtMs(Node node) {
+        BrokerConnection c = byNode.get(node.id());
+        if (c != null && !c.isClosed() && c.address().equals(InetSocketAddress.createUnresolved(node.host(), node.port()))) {
+            return Long.MIN_VALUE;
+        }
+        return backoff.notBeforeMs(key(node.host(), node.port()));
+    }
+
+    /** As {@link #connectAllowedAtMs(Node)}, for a bootstrap address. */
+    public synchronized long connectAllowedAtMs(InetSocketAddress bootstrapAddress) {
+        String key = key(bootstrapAddress.getHostString(), bootstrapAddress.getPort());
+        BrokerConnection c = byBootstrapAddress.get(key);
+        if (c != null && !c.isClosed()) {
+            return Long.MIN_VALUE;
+        }
+        return backoff.notBeforeMs(key);
+    }
+
     /** Whether a usable connection to the node is open now (used to prefer it for metadata requests). */
     public synchronized boolean isConnected(int nodeId) {
         BrokerConnection c = byNode.get(nodeId);
@@ -79,7 +114,21 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     private BrokerConnection open(String label, InetSocketAddress address) {
-        return new BrokerConnection(label, address, clientId, connectTimeoutMs, requestTimeoutMs, timer);
+        BrokerConnection created = new BrokerConnection(label, address, clientId, connectTimeoutMs, requestTimeoutMs, timer);
+        String key = key(address.getHostString(), address.getPort());
+        // ready() fails exactly when the connection closed before its handshake finished.
+        created.ready().whenComplete((versions, error) -> {
+            if (error == null) {
+                backoff.connected(key);
+            } else {
+                backoff.failed(key, MonotonicClock.nowMs());
+            }
+        });
+        return created;
+    }
+
+    private static String key(String host, int port) {
+        return host + ":" + port;
     }
 
     private void ensureOpen() {

@@ -28,7 +28,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Requests go to a broker we are already connected to when possible, else to the next candidate in
  * rotation over the known brokers and the bootstrap addresses, so one dead broker does not stall the
- * refresh and a client whose known brokers all died can start again from bootstrap.servers.
+ * refresh and a client whose known brokers all died can start again from bootstrap.servers. Candidates
+ * in reconnect backoff are skipped; when all of them are, a due refresh waits for the first to leave it.
  */
 public final class MetadataCache {
     private static final Logger log = LoggerFactory.getLogger(MetadataCache.class);
@@ -94,7 +95,7 @@ public final class MetadataCache {
             return false;
         }
         boolean wanted = updateRequested || nowMs - snapshot.updatedAtMs() >= maxAgeMs;
-        return wanted && nowMs - lastAttemptMs >= retryBackoffMs;
+        return wanted && nowMs - lastAttemptMs >= retryBackoffMs && nowMs >= firstCandidateAllowedAtMs();
     }
 
     /** When the next refresh becomes due, for a sender deciding how long it may sleep. */
@@ -103,7 +104,7 @@ public final class MetadataCache {
             return Long.MAX_VALUE;
         }
         long byAge = updateRequested ? 0 : snapshot.updatedAtMs() + maxAgeMs;
-        return Math.max(byAge, lastAttemptMs + retryBackoffMs);
+        return Math.max(Math.max(byAge, lastAttemptMs + retryBackoffMs), firstCandidateAllowedAtMs());
     }
 
     /** Refreshes the topics of interest (shares a refresh already in flight) and returns the merged view. */
@@ -132,7 +133,7 @@ public final class MetadataCache {
             lastAttemptMs = MonotonicClock.nowMs();
             // Cleared before the request, so a requestUpdate() while it is in flight asks for another one.
             updateRequested = false;
-            connection = pickConnection();
+            connection = anyBroker();
         }
         List<String> requested = topics == null ? null : List.copyOf(topics);
         return connection.send(OutboundRequest.of(ApiKeys.METADATA,
@@ -187,16 +188,60 @@ public final class MetadataCache {
         }
     }
 
-    private BrokerConnection pickConnection() {
-        List<Node> nodes = new ArrayList<>(snapshot.brokers().values());
-        nodes.sort(Comparator.comparingInt(Node::id));
+    /**
+     * A connection for a request any broker can answer (Metadata, the producer's InitProducerId): one
+     * already open if there is one, else the next candidate in rotation that is not in reconnect backoff,
+     * else the candidate whose backoff ends first (a caller that asks anyway has its own deadline).
+     */
+    public synchronized BrokerConnection anyBroker() {
+        List<Node> nodes = sortedNodes();
         for (Node n : nodes) {
             if (pool.isConnected(n.id())) {
                 return pool.forNode(n);
             }
         }
         int candidates = nodes.size() + bootstrap.size();
-        int i = Math.floorMod(rotation++, candidates);
-        return i < nodes.size() ? pool.forNode(nodes.get(i)) : pool.forBootstrap(bootstrap.get(i - nodes.size()));
+        long now = MonotonicClock.nowMs();
+        int start = rotation++;
+        int earliest = -1;
+        long earliestAt = Long.MAX_VALUE;
+        for (int k = 0; k < candidates; k++) {
+            int i = Math.floorMod(start + k, candidates);
+            long allowedAt = allowedAtMs(nodes, i);
+            if (allowedAt <= now) {
+                rotation = start + k + 1;
+                return connect(nodes, i);
+            }
+            if (allowedAt < earliestAt) {
+                earliestAt = allowedAt;
+                earliest = i;
+            }
+        }
+        return connect(nodes, earliest);
+    }
+
+    /** When the first refresh candidate may be contacted: now unless every one of them is in reconnect backoff. */
+    private long firstCandidateAllowedAtMs() {
+        List<Node> nodes = sortedNodes();
+        long first = Long.MAX_VALUE;
+        for (int i = 0; i < nodes.size() + bootstrap.size(); i++) {
+            first = Math.min(first, allowedAtMs(nodes, i));
+        }
+        return first;
+    }
+
+    private List<Node> sortedNodes() {
+        List<Node> nodes = new ArrayList<>(snapshot.brokers().values());
+        nodes.sort(Comparator.comparingInt(Node::id));
+        return nodes;
+    }
+
+    private long allowedAtMs(List<Node> nodes, int candidate) {
+        return candidate < nodes.size() ? pool.connectAllowedAtMs(nodes.get(candidate))
+                : pool.connectAllowedAtMs(bootstrap.get(candidate - nodes.size()));
+    }
+
+    private BrokerConnection connect(List<Node> nodes, int candidate) {
+        return candidate < nodes.size() ? pool.forNode(nodes.get(candidate)) : pool.forBootstrap(bootstrap.get(candidate - nodes.size()));
     }
 }

@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * Builds one Produce request holding one batch per partition for a broker. Topics are named by NAME,
- * which is why the client stops at Produce v12 (v13 names them by topic id only, KIP-516). We send no
- * transactional id and no producer id (idempotence is not implemented yet), both valid in v3-v12.
+ * which is why the client stops at Produce v12 (v13 names them by topic id only, KIP-516). There is no
+ * transactional id (valid in v3-v12); an idempotent producer's id, epoch and sequence travel inside
+ * each record batch, written there by {@link ProducerBatch}.
  */
 final class ProduceRequests {
     private ProduceRequests() {

@@ -41,8 +41,12 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Futures complete on an internal I/O thread: callbacks attached to them must not block.
  *
- * <p>Ordering: records to one partition are sent in order. As in Kafka without idempotence, a retry
- * can reorder them when max.in.flight.requests.per.connection &gt; 1; set it to 1 for strict order.
+ * <p>Idempotence (enable.idempotence, on by default as in Kafka 3.0+, KIP-98): the producer gets a
+ * producer id from the cluster before its first batch and stamps each batch with it and a per-partition
+ * sequence number, so a batch retried after a lost acknowledgement (a dropped connection, a timeout, a
+ * leader change) is recognised by the broker and stored once, and records to one partition keep their
+ * order across retries. Without it, as in Kafka, a retry can store a batch twice and, with
+ * max.in.flight.requests.per.connection &gt; 1, reorder batches; set it to 1 for strict order then.
  */
 public final class Producer<K, V> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Producer.class);
@@ -70,15 +74,30 @@ public final class Producer<K, V> implements AutoCloseable {
         CompressionProbe.check(config);
         this.keySerializer = Objects.requireNonNull(keySerializer, "keySerializer");
         this.valueSerializer = Objects.requireNonNull(valueSerializer, "valueSerializer");
-        this.pool = new ConnectionPool(config.clientId(), config.connectionSetupTimeoutMs(), config.requestTimeoutMs());
+        this.pool = new ConnectionPool(config.clientId(), config.connectionSetupTimeoutMs(), config.requestTimeoutMs(),
+                config.reconnectBackoffMs(), config.reconnectBackoffMaxMs());
         this.metadata = new MetadataCache(pool, config.bootstrapServers(), config.metadataMaxAgeMs(), config.retryBackoffMs(), true);
-        this.accumulator = new RecordAccumulator(config.batchSize(), config.compression(), config.lingerMs());
+        ProducerIdentity identity = null;
+        PartitionSequences sequences = null;
+        RecordAccumulator.DrainGate gate = RecordAccumulator.DrainGate.OPEN;
+        if (config.enableIdempotence()) {
+            identity = new ProducerIdentity(config.clientId(), config.retryBackoffMs(), config.requestTimeoutMs(),
+                    this::wakeSender);
+            sequences = new PartitionSequences(config.clientId(), identity, config.maxInFlightRequestsPerConnection());
+            gate = sequences;
+        }
+        this.accumulator = new RecordAccumulator(config.batchSize(), config.compression(), config.lingerMs(), gate);
         this.memory = new MemoryBudget(config.bufferMemory());
-        this.sender = new Sender(config, pool, metadata, accumulator, waiting, memory, this::route);
+        this.sender = new Sender(config, pool, metadata, accumulator, waiting, memory, this::route, identity, sequences);
         this.metadata.addListener(accumulator::wakeup);
         this.senderThread = new Thread(sender, "tributary-producer-" + config.clientId() + "-sender");
         this.senderThread.setDaemon(true);
         this.senderThread.start();
+    }
+
+    /** A new producer id lets batches go: wake the sender (the accumulator holds its signal). */
+    private void wakeSender() {
+        accumulator.wakeup();
     }
 
     /**

@@ -14,23 +14,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Records for one partition that travel in one v2 record batch. Built with base offset 0, so record i
  * has offset delta i; the broker rewrites the base offset and answers with it, and record i's offset
  * is then {@code baseOffset + i}. Mutated under the accumulator's lock until drained, then only by the
  * sender and response path.
+ *
+ * <p>An idempotent producer stamps its producer id, epoch and the partition's base sequence on the batch
+ * when it is first drained, before the bytes are built, so the batch CRC covers them. The built bytes
+ * are kept: every retry sends exactly the same batch, which is what lets the broker recognise it.
  */
 final class ProducerBatch {
     private record Pending(CompletableFuture<RecordMetadata> future, long timestamp) {
     }
 
-    private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong CREATION_ORDER = new AtomicLong();
 
     final TopicPartition topicPartition;
     final long createdMs;
     /** Creation order, finer than createdMs: batches of one partition made in the same millisecond stay ordered. */
-    final long sequence = SEQUENCE.getAndIncrement();
+    final long creationOrder = CREATION_ORDER.getAndIncrement();
     private final MemoryRecordsBuilder builder;
     private final List<Pending> pending = new ArrayList<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -40,6 +45,8 @@ final class ProducerBatch {
     private int attempts;
     private long retryAfterMs;
     private TributaryException lastError;
+    private ProducerIdAndEpoch producerIdentity;
+    private int baseSequence = RecordBatch.NO_SEQUENCE;
 
     /**
      * @param capacity  the initial buffer: batch.size, or the first record's size when that is larger
@@ -86,6 +93,32 @@ final class ProducerBatch {
             built = builder.build();
         }
         return built;
+    }
+
+    /**
+     * Stamps the idempotent producer's identity and this batch's first sequence; once only, before the
+     * batch is built.
+     */
+    void setProducerState(ProducerIdAndEpoch identity, int baseSequence) {
+        if (built != null || this.baseSequence != RecordBatch.NO_SEQUENCE) {
+            throw new IllegalStateException("The batch for " + topicPartition + " already has its producer state");
+        }
+        builder.setProducerState(identity.producerId(), identity.epoch(), baseSequence, false);
+        this.producerIdentity = identity;
+        this.baseSequence = baseSequence;
+    }
+
+    boolean hasSequence() {
+        return baseSequence != RecordBatch.NO_SEQUENCE;
+    }
+
+    /** The identity whose sequence the batch carries, or null if it has none. */
+    ProducerIdAndEpoch producerIdentity() {
+        return producerIdentity;
+    }
+
+    int baseSequence() {
+        return baseSequence;
     }
 
     int sizeInBytes() {

@@ -33,9 +33,22 @@ final class RecordAccumulator {
     record Drained(Map<Node, List<ProducerBatch>> byLeader, Set<TopicPartition> unknownLeaders, long nextCheckMs) {
     }
 
+    /**
+     * The last word on a ready head batch, asked under the accumulator's lock just before it is taken:
+     * the idempotent producer's sequence bookkeeping ({@link PartitionSequences}). Returning true commits
+     * to sending the batch. When it says no, whatever changes its mind (a response, a producer id) must
+     * wake the sender.
+     */
+    interface DrainGate {
+        DrainGate OPEN = head -> true;
+
+        boolean take(ProducerBatch head);
+    }
+
     private final int batchSize;
     private final Compression compression;
     private final long lingerMs;
+    private final DrainGate gate;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private final Map<TopicPartition, ArrayDeque<ProducerBatch>> queues = new HashMap<>();
@@ -46,9 +59,14 @@ final class RecordAccumulator {
     private int drainRotation;
 
     RecordAccumulator(int batchSize, Compression compression, long lingerMs) {
+        this(batchSize, compression, lingerMs, DrainGate.OPEN);
+    }
+
+    RecordAccumulator(int batchSize, Compression compression, long lingerMs, DrainGate gate) {
         this.batchSize = batchSize;
         this.compression = compression;
         this.lingerMs = lingerMs;
+        this.gate = gate;
     }
 
     /**
@@ -132,10 +150,18 @@ final class RecordAccumulator {
                     nextCheck = nowMs; // goes in the node's next request
                     continue;
                 }
+                if (!gate.take(head)) {
+                    continue;
+                }
                 queue.pollFirst();
                 head.records();
                 byLeader.computeIfAbsent(node, n -> new ArrayList<>()).add(head);
                 bytesByNode.put(node.id(), used + size);
+                if (!queue.isEmpty()) {
+                    // One batch per partition per request; the next may go in the next request right away
+                    // instead of waiting for this one's response.
+                    nextCheck = nowMs;
+                }
             }
             return new Drained(byLeader, unknownLeaders, nextCheck);
         } finally {
@@ -153,7 +179,7 @@ final class RecordAccumulator {
         try {
             ArrayDeque<ProducerBatch> queue = queues.computeIfAbsent(batch.topicPartition, k -> new ArrayDeque<>());
             List<ProducerBatch> later = new ArrayList<>();
-            while (!queue.isEmpty() && queue.peekFirst().sequence < batch.sequence) {
+            while (!queue.isEmpty() && queue.peekFirst().creationOrder < batch.creationOrder) {
                 later.add(queue.pollFirst());
             }
             queue.addFirst(batch);
@@ -179,19 +205,24 @@ final class RecordAccumulator {
 
     /** Removes and returns the queued (not in-flight) batches older than {@code deliveryTimeoutMs}. */
     List<ProducerBatch> expire(long nowMs, long deliveryTimeoutMs) {
+        return removeQueued(b -> nowMs - b.createdMs >= deliveryTimeoutMs);
+    }
+
+    /** Removes and returns the queued (not in-flight) batches that match. */
+    List<ProducerBatch> removeQueued(Predicate<ProducerBatch> matches) {
         lock.lock();
         try {
-            List<ProducerBatch> expired = new ArrayList<>();
+            List<ProducerBatch> removed = new ArrayList<>();
             for (ArrayDeque<ProducerBatch> queue : queues.values()) {
                 queue.removeIf(b -> {
-                    if (nowMs - b.createdMs >= deliveryTimeoutMs) {
-                        expired.add(b);
+                    if (matches.test(b)) {
+                        removed.add(b);
                         return true;
                     }
                     return false;
                 });
             }
-            return expired;
+            return removed;
         } finally {
             lock.unlock();
         }
