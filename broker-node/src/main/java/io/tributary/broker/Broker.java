@@ -11,11 +11,13 @@ import io.tributary.broker.offsets.ListOffsetsHandler;
 import io.tributary.broker.produce.ProduceHandler;
 import io.tributary.broker.producer.InitProducerIdHandler;
 import io.tributary.broker.protocol.RequestDispatcher;
-import io.tributary.broker.replica.ControlledShutdown;
+import io.tributary.broker.replica.LeadershipHandOver;
 import io.tributary.broker.replica.Partition;
 import io.tributary.broker.replica.PartitionLookup;
 import io.tributary.broker.replica.PartitionRetention;
+import io.tributary.broker.replica.PreferredLeaderBalancer;
 import io.tributary.broker.replica.ReplicaManager;
+import io.tributary.broker.replication.ElectLeadersHandler;
 import io.tributary.broker.replication.FetcherSettings;
 import io.tributary.broker.replication.OffsetsForLeaderEpochHandler;
 import io.tributary.broker.replication.ReplicaFetcherManager;
@@ -182,6 +184,7 @@ public final class Broker implements AutoCloseable {
                 .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(brokerId, producerIds, zkPool))
                 .register(ApiKeys.FIND_COORDINATOR, 0, 6, new FindCoordinatorHandler())
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, new OffsetsForLeaderEpochHandler(topics, partitions))
+                .register(ApiKeys.ELECT_LEADERS, 0, 2, new ElectLeadersHandler(zk, metadata, registry, waiter, zkPool))
                 .build();
 
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
@@ -204,6 +207,11 @@ public final class Broker implements AutoCloseable {
         metadata.addListener(replicas);
         registry.addListener(replicas);
         replicas.activate(metadata::topics);
+        PreferredLeaderBalancer balancer = new PreferredLeaderBalancer(brokerId, zk, replicas, metadata,
+                new LeadershipHandOver(brokerId, zkPool), Executors.newSingleThreadExecutor(threads("leader-balancer")),
+                config.get(BrokerConfig.LEADER_IMBALANCE_PER_BROKER_PERCENTAGE));
+        toClose.add(balancer);
+        balancer.start();
         PeerFailureDetector failureDetector = new PeerFailureDetector(brokerId, registry, new BrokerFencer(zk, metadata, brokerId));
         toClose.add(failureDetector);
         failureDetector.start();
@@ -220,6 +228,10 @@ public final class Broker implements AutoCloseable {
         long checkpointInterval = config.get(BrokerConfig.REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS);
         timers.scheduleWithFixedDelay(() -> ioPool.execute(replicas::checkpointHighWatermarks), checkpointInterval,
                 checkpointInterval, TimeUnit.MILLISECONDS);
+        if (config.get(BrokerConfig.AUTO_LEADER_REBALANCE_ENABLE)) {
+            long imbalanceInterval = config.get(BrokerConfig.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS) * 1000L;
+            timers.scheduleWithFixedDelay(balancer::checkImbalance, imbalanceInterval, imbalanceInterval, TimeUnit.MILLISECONDS);
+        }
         started = true;
         log.info("Tributary broker {} started, listening on {}:{} (cluster {})", brokerId, withPort.host(), withPort.port(), clusterId);
     }
@@ -276,8 +288,8 @@ public final class Broker implements AutoCloseable {
         log.info("Broker {}: shutting down", brokerId);
         if (started && config.get(BrokerConfig.CONTROLLED_SHUTDOWN_ENABLE)) {
             try {
-                new ControlledShutdown(brokerId, replicaManager, shutdownPool)
-                        .run(config.get(BrokerConfig.CONTROLLED_SHUTDOWN_TIMEOUT_MS));
+                new LeadershipHandOver(brokerId, shutdownPool).run(replicaManager.shutdownMoves(),
+                        config.get(BrokerConfig.CONTROLLED_SHUTDOWN_TIMEOUT_MS), true, "controlled shutdown");
             } catch (RuntimeException e) {
                 log.warn("Broker {}: controlled shutdown failed; partitions move when its elections close", brokerId, e);
             }

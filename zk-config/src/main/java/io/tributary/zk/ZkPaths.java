@@ -79,6 +79,11 @@ public final class ZkPaths {
         return deleteTopics() + "/" + requireName(topic);
     }
 
+    /** Parent of pending preferred-leader election requests (ElectLeaders). */
+    public static String preferredLeaderElections() {
+        return "/admin/preferred_leader_elections";
+    }
+
     public static String producerIdBlock() {
         return "/latest_producer_id_block";
     }

@@ -59,6 +59,13 @@ public final class BrokerConfig {
             "On SIGTERM, hand each led partition to a caught-up follower before leaving.");
     public static final Setting<Long> CONTROLLED_SHUTDOWN_TIMEOUT_MS = Setting.longAtLeast("controlled.shutdown.timeout.ms", 0, 10000,
             "How long a controlled shutdown waits for followers to catch up (Tributary's own setting).");
+    public static final Setting<Boolean> AUTO_LEADER_REBALANCE_ENABLE = Setting.bool("auto.leader.rebalance.enable", true,
+            "Move leadership back to preferred replicas when a broker's share led by others exceeds the imbalance percentage.");
+    public static final Setting<Integer> LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS = Setting.intAtLeast(
+            "leader.imbalance.check.interval.seconds", 1, 300, "How often the preferred-leader imbalance is checked.");
+    public static final Setting<Integer> LEADER_IMBALANCE_PER_BROKER_PERCENTAGE = Setting.intAtLeast(
+            "leader.imbalance.per.broker.percentage", 0, 10,
+            "Share of a broker's preferred partitions that others may lead before leadership moves back.");
     public static final Setting<Boolean> AUTO_CREATE_TOPICS_ENABLE = Setting.bool("auto.create.topics.enable", true,
             "Create a topic when a client asks Metadata for it and allows auto-creation (as kcat -P does).");
     public static final Setting<Boolean> DELETE_TOPIC_ENABLE = Setting.bool("delete.topic.enable", true,
@@ -87,7 +94,8 @@ public final class BrokerConfig {
             DEFAULT_REPLICATION_FACTOR, MIN_INSYNC_REPLICAS, REPLICA_LAG_TIME_MAX_MS, REPLICA_FETCH_WAIT_MAX_MS,
             REPLICA_FETCH_MIN_BYTES, REPLICA_FETCH_MAX_BYTES, REPLICA_FETCH_RESPONSE_MAX_BYTES, REPLICA_FETCH_BACKOFF_MS,
             REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS, UNCLEAN_LEADER_ELECTION_ENABLE, CONTROLLED_SHUTDOWN_ENABLE,
-            CONTROLLED_SHUTDOWN_TIMEOUT_MS, AUTO_CREATE_TOPICS_ENABLE,
+            CONTROLLED_SHUTDOWN_TIMEOUT_MS, AUTO_LEADER_REBALANCE_ENABLE, LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS,
+            LEADER_IMBALANCE_PER_BROKER_PERCENTAGE, AUTO_CREATE_TOPICS_ENABLE,
             DELETE_TOPIC_ENABLE, LOG_SEGMENT_BYTES, LOG_ROLL_MS, LOG_RETENTION_MS, LOG_RETENTION_BYTES,
             LOG_RETENTION_CHECK_INTERVAL_MS, LOG_INDEX_INTERVAL_BYTES, MESSAGE_MAX_BYTES, SOCKET_REQUEST_MAX_BYTES,
             NUM_IO_THREADS);

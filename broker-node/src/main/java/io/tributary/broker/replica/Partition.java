@@ -275,11 +275,16 @@ public final class Partition {
         writesStopped = true;
     }
 
+    /** A planned move that did not happen in time: accept writes again. */
+    void resumeWrites() {
+        writesStopped = false;
+    }
+
     /**
-     * The ISR follower, in preferred-replica order, that holds this leader's whole log, if any. Used after
-     * {@link #stopWrites()} to pick the successor of a planned move.
+     * The first ISR follower, in preferred-replica order and among {@code candidates}, that holds this leader's
+     * whole log, if any. Used after {@link #stopWrites()} to pick the successor of a planned move.
      */
-    Optional<Integer> caughtUpFollower() {
+    Optional<Integer> caughtUpFollower(IntPredicate candidates) {
         Leadership current = leadership;
         if (!current.leader()) {
             return Optional.empty();
@@ -287,7 +292,7 @@ public final class Partition {
         long end = partitionLog.logEndOffset();
         synchronized (hwLock) {
             for (int id : replicas) {
-                if (id != brokerId && current.isr().contains(id) && followers.logEndOffset(id) >= end) {
+                if (id != brokerId && candidates.test(id) && current.isr().contains(id) && followers.logEndOffset(id) >= end) {
                     return Optional.of(id);
                 }
             }

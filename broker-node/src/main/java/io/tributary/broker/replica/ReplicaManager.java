@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.kafka.common.TopicPartition;
@@ -76,10 +77,27 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, Broker
         this.replicaLagTimeMaxMs = replicaLagTimeMaxMs;
     }
 
-    /** The partitions this broker leads, with their elections: what a controlled shutdown hands over. */
-    List<Map.Entry<Partition, PartitionLeaderElector>> ledPartitions() {
+    /** Controlled shutdown: every partition this broker leads, to any caught-up ISR follower. */
+    public List<LeadershipHandOver.Move> shutdownMoves() {
         return replicas.values().stream().filter(r -> r.partition().isLeader())
-                .map(r -> Map.entry(r.partition(), r.elector())).toList();
+                .map(r -> new LeadershipHandOver.Move(r.partition(), r.elector(), id -> true)).toList();
+    }
+
+    /**
+     * Preferred-leader moves: the partitions this broker leads, among {@code wanted}, whose preferred replica (the
+     * first assigned) is another broker that is registered and in the ISR; each may go to that broker only.
+     */
+    List<LeadershipHandOver.Move> preferredMoves(Predicate<Partition> wanted) {
+        List<LeadershipHandOver.Move> moves = new ArrayList<>();
+        for (Replica replica : replicas.values()) {
+            Partition partition = replica.partition();
+            int preferred = partition.replicas().get(0);
+            if (partition.isLeader() && preferred != brokerId && brokers.liveBrokers().containsKey(preferred)
+                    && partition.leadership().isr().contains(preferred) && wanted.test(partition)) {
+                moves.add(new LeadershipHandOver.Move(partition, replica.elector(), id -> id == preferred));
+            }
+        }
+        return moves;
     }
 
     /** Drops the followers that lag or left from the ISRs this broker leads; run every half lag period. */

@@ -84,7 +84,7 @@ class ProtocolConformanceTest {
         List<Short> keys = advertised.apiKeys().stream().map(ApiVersionsResponseData.ApiVersion::apiKey).sorted().toList();
         assertEquals(List.of(ApiKeys.PRODUCE.id, ApiKeys.FETCH.id, ApiKeys.LIST_OFFSETS.id, ApiKeys.METADATA.id,
                 ApiKeys.FIND_COORDINATOR.id, ApiKeys.API_VERSIONS.id, ApiKeys.CREATE_TOPICS.id, ApiKeys.DELETE_TOPICS.id,
-                ApiKeys.INIT_PRODUCER_ID.id, ApiKeys.OFFSET_FOR_LEADER_EPOCH.id), keys);
+                ApiKeys.INIT_PRODUCER_ID.id, ApiKeys.OFFSET_FOR_LEADER_EPOCH.id, ApiKeys.ELECT_LEADERS.id), keys);
     }
 
     /** KAFKA-18659: Produce v0-2 are advertised so librdkafka compresses, but a request at them is refused. */

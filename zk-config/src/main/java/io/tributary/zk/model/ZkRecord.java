@@ -5,7 +5,8 @@ package io.tributary.zk.model;
  * told apart; readers ignore fields they do not know, so adding a field needs no version bump.
  */
 public sealed interface ZkRecord
-        permits BrokerRegistration, TopicAssignment, PartitionState, TopicConfig, ProducerIdBlock, ClusterId {
+        permits BrokerRegistration, TopicAssignment, PartitionState, TopicConfig, ProducerIdBlock, ClusterId,
+        PreferredLeaderElection {
 
     /** The format version written by this code. */
     int CURRENT_VERSION = 1;
