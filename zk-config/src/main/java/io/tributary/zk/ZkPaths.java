@@ -1,7 +1,7 @@
 package io.tributary.zk;
 
 /**
- * The znode layout of DESIGN.md, relative to the chroot. The Curator client built by
+ * The znode layout of docs/architecture.md, relative to the chroot. The Curator client built by
  * {@link CuratorClientFactory} is namespaced to the chroot, so these paths are used as they are.
  */
 public final class ZkPaths {

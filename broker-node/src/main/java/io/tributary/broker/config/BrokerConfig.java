@@ -167,7 +167,7 @@ public final class BrokerConfig {
         return slash < 0 ? connect : connect.substring(0, slash);
     }
 
-    /** The chroot of zookeeper.connect; without one the cluster lives under /tributary (DESIGN.md). */
+    /** The chroot of zookeeper.connect; without one the cluster lives under /tributary (docs/architecture.md). */
     public String zookeeperChroot() {
         String connect = get(ZOOKEEPER_CONNECT);
         int slash = connect.indexOf('/');

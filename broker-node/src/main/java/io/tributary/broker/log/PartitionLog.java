@@ -364,7 +364,7 @@ public final class PartitionLog implements Closeable {
 
     /**
      * Records that this replica became leader in {@code epoch} at the current log end offset (the first
-     * offset it will write in that epoch), before it accepts produce requests (REPLICATION.md, step 3).
+     * offset it will write in that epoch), before it accepts produce requests (docs/architecture.md, "Election").
      * Appends as leader record their epoch too; this covers a leader that has not appended yet.
      */
     public void recordLeaderEpochStart(int epoch) {

@@ -133,7 +133,7 @@ public final class TopicStore {
      *
      * @return true if written (the znode is now at {@code expectedZkVersion + 1}); false if another
      *         writer got there first or the znode is gone: re-read before doing anything else
-     *         (REPLICATION.md: whoever loses a CAS re-reads)
+     *         (docs/architecture.md: whoever loses a CAS re-reads)
      */
     public boolean casPartitionState(String topic, int partition, PartitionState next, int expectedZkVersion) {
         String path = ZkPaths.partitionState(topic, partition);

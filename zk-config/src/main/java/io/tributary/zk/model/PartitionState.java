@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * Data of {@code /brokers/topics/<t>/partitions/<p>/state}. Every write is a compare-and-set on
- * the znode's version (REPLICATION.md).
+ * the znode's version (docs/architecture.md, "Election").
  *
  * @param leader      broker id of the leader, {@link #NO_LEADER} when none
  * @param leaderEpoch goes up by one at every change of leader (KIP-101 fencing)
