@@ -76,6 +76,7 @@ public final class Broker implements AutoCloseable {
     private ListenerAddress advertised;
     private ControllerElection controllerElection;
     private ReplicaManager replicaManager;
+    private BrokerRegistry registry;
     private ExecutorService shutdownPool;
     private volatile boolean started;
     private volatile boolean closed;
@@ -144,7 +145,7 @@ public final class Broker implements AutoCloseable {
         toClose.add(() -> shutdown(List.of(ioPool, readPool, zkPool, timers)));
 
         String clusterId = ClusterIdentity.getOrCreate(zk);
-        BrokerRegistry registry = new BrokerRegistry(zk);
+        registry = new BrokerRegistry(zk);
         toClose.add(registry);
         registry.start();
         TopicMetadataCache metadata = new TopicMetadataCache(zk);
@@ -293,6 +294,10 @@ public final class Broker implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("Broker {}: controlled shutdown failed; partitions move when its elections close", brokerId, e);
             }
+        }
+        if (registry != null) {
+            // Leave the membership before the listener closes: peers must not take a closing port for a dead process.
+            registry.deregister();
         }
         if (server != null) {
             try {

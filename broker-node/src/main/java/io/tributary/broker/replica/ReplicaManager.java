@@ -126,6 +126,9 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, Broker
 
     @Override
     public void brokerLeft(int id) {
+        if (id == brokerId && brokers.isDeregistered()) {
+            return; // shutting down
+        }
         if (id == brokerId) {
             // Fenced by a peer that took this broker for dead: whatever we led has (or will soon have) a new
             // leader. Stop leading now and start every election over (docs/architecture.md, "Fast failure detection").

@@ -193,6 +193,9 @@ class ReplicationTest {
         produce(producer(60_000), 0, 10);
         cluster.stop(2);
         cluster.stop(3);
+        // Broker 1 leads everything now and has dropped the brokers that left from its ISRs.
+        await().atMost(Duration.ofSeconds(30)).until(() -> replicasOf(0).stream()
+                .anyMatch(r -> r.isLeader() && r.leadership().isr().equals(List.of(1))));
 
         // No retries, so the client reports the broker's answer instead of retrying it until it times out.
         Properties noRetries = new Properties();

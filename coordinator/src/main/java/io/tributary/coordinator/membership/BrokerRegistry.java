@@ -67,6 +67,7 @@ public final class BrokerRegistry implements Closeable {
     private final CountDownLatch initialized = new CountDownLatch(1);
     private final ConnectionStateListener reRegisterOnReconnect = this::connectionChanged;
     private volatile BrokerRegistration self;
+    private volatile boolean deregistered;
 
     public BrokerRegistry(CuratorFramework zk) {
         this.zk = Objects.requireNonNull(zk, "zk");
@@ -185,6 +186,26 @@ public final class BrokerRegistry implements Closeable {
     }
 
     /**
+     * Deregisters this broker for good (a shutting-down broker: peers see it leave at once, before its listener
+     * closes, so none takes the closed port for a dead process) while the membership cache keeps running. Blocks.
+     */
+    public void deregister() {
+        BrokerRegistration registered;
+        synchronized (this) {
+            registered = self;
+            deregistered = true;
+        }
+        if (registered != null) {
+            deleteOwnNode(registered.brokerId());
+        }
+    }
+
+    /** Whether this broker left the membership for good ({@link #deregister()}): its node going is no fencing. */
+    public boolean isDeregistered() {
+        return deregistered;
+    }
+
+    /**
      * Deregisters this broker (others see it leave at once rather than after the session timeout)
      * and stops the cache. Blocks.
      */
@@ -244,7 +265,7 @@ public final class BrokerRegistry implements Closeable {
     }
 
     private void ensureRegistered(BrokerRegistration registered) {
-        if (state.get() == State.CLOSED) {
+        if (state.get() == State.CLOSED || deregistered) {
             return;
         }
         String path = ZkPaths.broker(registered.brokerId());
@@ -328,7 +349,7 @@ public final class BrokerRegistry implements Closeable {
         LOG.info("broker {} left", id);
         listeners.forEach(listener -> listener.brokerLeft(id));
         BrokerRegistration registered = self;
-        if (registered != null && registered.brokerId() == id && state.get() == State.STARTED) {
+        if (registered != null && registered.brokerId() == id && state.get() == State.STARTED && !deregistered) {
             // A peer fenced this broker, taking it for dead (docs/architecture.md, "Fast failure detection"):
             // listeners have seen it leave and stop leading; come back as a live broker.
             LOG.warn("broker {}: its registration {} was deleted by another session (fenced); registering again",
