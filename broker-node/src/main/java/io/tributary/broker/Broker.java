@@ -201,8 +201,9 @@ public final class Broker implements AutoCloseable {
         // A registration left by this broker's own previous process (kill -9) at the same address expires
         // with its session; wait for that rather than refusing to start. Any other holder is a duplicate.
         Duration staleSessionWait = Duration.ofMillis(config.get(BrokerConfig.ZOOKEEPER_SESSION_TIMEOUT_MS) + 5_000L);
+        BrokerFencer fencer = new BrokerFencer(zk, metadata, brokerId);
         registry.register(new BrokerRegistration(brokerId, withPort.host(), withPort.port(), config.rack(),
-                List.of(withPort.toString()), System.currentTimeMillis()), staleSessionWait);
+                List.of(withPort.toString()), System.currentTimeMillis()), staleSessionWait, fencer::fence);
 
         // Join elections only after registering: a broker with a duplicate id must never lead anything.
         metadata.addListener(replicas);
@@ -213,7 +214,7 @@ public final class Broker implements AutoCloseable {
                 config.get(BrokerConfig.LEADER_IMBALANCE_PER_BROKER_PERCENTAGE));
         toClose.add(balancer);
         balancer.start();
-        PeerFailureDetector failureDetector = new PeerFailureDetector(brokerId, registry, new BrokerFencer(zk, metadata, brokerId));
+        PeerFailureDetector failureDetector = new PeerFailureDetector(brokerId, registry, fencer);
         toClose.add(failureDetector);
         failureDetector.start();
         controllerElection.start();

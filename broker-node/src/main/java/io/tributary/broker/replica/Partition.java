@@ -11,7 +11,6 @@ import io.tributary.coordinator.SerialExecutor;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -511,15 +510,8 @@ public final class Partition {
             if (!current.leader()) {
                 return;
             }
-            long candidate = partitionLog.logEndOffset();
-            Set<Integer> members = new HashSet<>(current.isr());
-            members.addAll(pendingIsrAdditions);
-            for (int id : members) {
-                if (id != brokerId) {
-                    long followerEnd = followers.logEndOffset(id);
-                    candidate = Math.min(candidate, followerEnd == FollowerProgress.UNKNOWN ? highWatermark : followerEnd);
-                }
-            }
+            long candidate = Math.min(partitionLog.logEndOffset(), smallestFollowerEnd(current.isr()));
+            candidate = Math.min(candidate, smallestFollowerEnd(pendingIsrAdditions));
             if (candidate <= highWatermark) {
                 return;
             }
@@ -529,6 +521,18 @@ public final class Partition {
         completeCoveredWaits();
         notifyDataListeners();
         log.trace("Broker {}: high watermark of {} is {}", brokerId, topicPartition, advancedTo);
+    }
+
+    /** The smallest log end offset of these followers; one not heard from yet holds the high watermark where it is. */
+    private long smallestFollowerEnd(Iterable<Integer> members) {
+        long smallest = Long.MAX_VALUE;
+        for (int id : members) {
+            if (id != brokerId) {
+                long followerEnd = followers.logEndOffset(id);
+                smallest = Math.min(smallest, followerEnd == FollowerProgress.UNKNOWN ? highWatermark : followerEnd);
+            }
+        }
+        return smallest;
     }
 
     private void completeCoveredWaits() {

@@ -65,6 +65,7 @@ final class ReplicaFetcher implements Runnable {
     private final Thread thread;
     private volatile boolean closed;
     private volatile boolean wokenUp;
+    private volatile boolean inLongPoll;
     private volatile PeerConnection connection;
 
     ReplicaFetcher(int brokerId, int leaderId, IntFunction<BrokerRegistration> addresses, FetcherSettings settings) {
@@ -114,7 +115,7 @@ final class ReplicaFetcher implements Runnable {
             changed.notifyAll();
         }
         PeerConnection current = connection;
-        if (current != null) {
+        if (current != null && (inLongPoll || closed)) {
             current.close(); // abandons a long poll in flight; the loop reconnects at once
         }
     }
@@ -280,7 +281,16 @@ final class ReplicaFetcher implements Runnable {
             idle(nextRetry == Long.MAX_VALUE ? EPOCH_RETRY_MS : Math.max(1, Math.min(nextRetry - now, 100)));
             return;
         }
-        FetchResponse response = (FetchResponse) current.send(request, FETCH_VERSION);
+        FetchResponse response;
+        inLongPoll = true;
+        try {
+            if (wokenUp) {
+                return; // a partition changed since this request was built: build it again
+            }
+            response = (FetchResponse) current.send(request, FETCH_VERSION);
+        } finally {
+            inLongPoll = false;
+        }
         for (FetchResponseData.FetchableTopicResponse topic : response.data().responses()) {
             for (FetchResponseData.PartitionData data : topic.partitions()) {
                 TopicPartition tp = new TopicPartition(topic.topic(), data.partitionIndex());

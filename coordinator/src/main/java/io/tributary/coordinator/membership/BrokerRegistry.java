@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 /**
  * Broker membership: registers this broker as the ephemeral {@code /brokers/ids/<id>} and keeps a
@@ -98,14 +99,15 @@ public final class BrokerRegistry implements Closeable {
     }
 
     /**
-     * Like {@link #register(BrokerRegistration)}, but when the znode is held by a registration with
-     * this broker's own host and port (this broker's previous process, killed before its session
-     * expired: nothing else can have bound that address) waits up to {@code staleSessionWait} for
-     * ZooKeeper to expire it. Blocks.
+     * Like {@link #register(BrokerRegistration)}, but when the znode is held by a registration with this
+     * broker's own host and port, it is this broker's previous process, killed before its session expired
+     * (nothing else can have bound that address while this process holds it). {@code removeStale} is asked to
+     * fence it (delete it and its latch nodes) so the broker comes back at once; if it does not, this waits
+     * up to {@code staleSessionWait} for ZooKeeper to expire it. Blocks.
      *
      * @throws DuplicateBrokerIdException if another address holds the id, or the old one does not go in time
      */
-    public void register(BrokerRegistration registration, Duration staleSessionWait) {
+    public void register(BrokerRegistration registration, Duration staleSessionWait, Predicate<BrokerRegistration> removeStale) {
         long deadline = System.nanoTime() + staleSessionWait.toNanos();
         while (true) {
             try {
@@ -125,6 +127,11 @@ public final class BrokerRegistry implements Closeable {
                 }
                 if (!holder.address().equals(registration.address())) {
                     throw e;
+                }
+                if (removeStale.test(holder)) {
+                    LOG.info("broker {}: removed the registration left by its previous process (started at {})",
+                            registration.brokerId(), Instant.ofEpochMilli(holder.startTimeMs()));
+                    continue;
                 }
                 LOG.info("broker {}: {} is held by this broker's previous process (started at {}); waiting for its session to expire",
                         registration.brokerId(), path, Instant.ofEpochMilli(holder.startTimeMs()));

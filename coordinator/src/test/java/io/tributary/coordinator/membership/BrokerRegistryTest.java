@@ -1,6 +1,8 @@
 package io.tributary.coordinator.membership;
 
 import io.tributary.coordinator.ZkTestBase;
+import io.tributary.coordinator.liveness.BrokerFencer;
+import io.tributary.coordinator.metadata.TopicMetadataCache;
 import io.tributary.zk.ZkJson;
 import io.tributary.zk.model.BrokerRegistration;
 import org.apache.curator.framework.CuratorFramework;
@@ -92,14 +94,31 @@ class BrokerRegistryTest extends ZkTestBase {
 
         BrokerRegistration restarted = new BrokerRegistration(5, "host-5", 9095, null, List.of(), 1_800_000_000_000L);
         BrokerRegistry registry = closeAfterTest(new BrokerRegistry(newClient()));
-        registry.register(restarted, Duration.ofSeconds(20));
+        registry.register(restarted, Duration.ofSeconds(20), stale -> false);
         assertEquals(restarted, ZkJson.fromBytes(rootClient().getData().forPath("/tributary/brokers/ids/5"), BrokerRegistration.class));
 
         BrokerRegistration otherAddress = new BrokerRegistration(5, "elsewhere", 9095, null, List.of(), 1L);
         BrokerRegistry other = closeAfterTest(new BrokerRegistry(newClient()));
         DuplicateBrokerIdException e = assertThrows(DuplicateBrokerIdException.class,
-                () -> other.register(otherAddress, Duration.ofSeconds(20)));
+                () -> other.register(otherAddress, Duration.ofSeconds(20), stale -> true));
         assertTrue(e.getMessage().startsWith("broker id 5 is already registered by host-5:9095"), e.getMessage());
+    }
+
+    @Test
+    void aRestartedBrokerFencesItsPreviousProcessInsteadOfWaitingForItsSession() throws Exception {
+        CuratorFramework oldProcess = newClient(); // its session stays alive, as after kill -9
+        BrokerRegistration previous = broker(6, null);
+        new BrokerRegistry(oldProcess).register(previous);
+        TopicMetadataCache topics = closeAfterTest(new TopicMetadataCache(newClient()));
+        topics.start();
+        CuratorFramework newProcess = newClient();
+        BrokerFencer fencer = new BrokerFencer(newProcess, topics, 6);
+
+        BrokerRegistration restarted = new BrokerRegistration(6, "host-6", 9096, null, List.of(), 1_800_000_000_000L);
+        BrokerRegistry registry = closeAfterTest(new BrokerRegistry(newProcess));
+        registry.register(restarted, Duration.ofMinutes(10), fencer::fence);
+        assertEquals(restarted, ZkJson.fromBytes(rootClient().getData().forPath("/tributary/brokers/ids/6"), BrokerRegistration.class));
+        assertTrue(oldProcess.getZookeeperClient().isConnected(), "registered while the old session is still alive");
     }
 
     @Test
