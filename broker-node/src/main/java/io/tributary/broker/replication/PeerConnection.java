@@ -20,7 +20,7 @@ import org.apache.kafka.common.requests.ResponseHeader;
  * decoded with the Kafka clients' message classes. Owned by one {@link ReplicaFetcher} thread; {@link #close()}
  * may come from another thread to abandon a long-polling fetch.
  */
-final class PeerConnection implements Closeable {
+public final class PeerConnection implements Closeable {
 
     private static final int CONNECT_TIMEOUT_MS = 3_000;
 
@@ -49,17 +49,7 @@ final class PeerConnection implements Closeable {
     AbstractResponse send(ApiMessage request, short version) throws IOException {
         ApiKeys api = ApiKeys.forId(request.apiKey());
         int id = ++correlationId;
-        short headerVersion = api.requestHeaderVersion(version);
-        RequestHeaderData header = new RequestHeaderData().setRequestApiKey(api.id).setRequestApiVersion(version)
-                .setCorrelationId(id).setClientId(clientId);
-        ObjectSerializationCache cache = new ObjectSerializationCache();
-        int size = header.size(cache, headerVersion) + request.size(cache, version);
-        ByteBuffer frame = ByteBuffer.allocate(4 + size);
-        frame.putInt(size);
-        ByteBufferAccessor accessor = new ByteBufferAccessor(frame);
-        header.write(accessor, cache, headerVersion);
-        request.write(accessor, cache, version);
-        out.write(frame.array());
+        out.write(frame(request, version, id, clientId));
         out.flush();
 
         int responseSize = in.readInt();
@@ -74,6 +64,22 @@ final class PeerConnection implements Closeable {
             throw new IOException("response correlation id " + responseHeader.correlationId() + " does not match request " + id);
         }
         return AbstractResponse.parseResponse(api, new ByteBufferAccessor(response), version);
+    }
+
+    /** A request as it goes on the wire: 4-byte size, request header, body. */
+    public static byte[] frame(ApiMessage request, short version, int correlationId, String clientId) {
+        ApiKeys api = ApiKeys.forId(request.apiKey());
+        short headerVersion = api.requestHeaderVersion(version);
+        RequestHeaderData header = new RequestHeaderData().setRequestApiKey(api.id).setRequestApiVersion(version)
+                .setCorrelationId(correlationId).setClientId(clientId);
+        ObjectSerializationCache cache = new ObjectSerializationCache();
+        int size = header.size(cache, headerVersion) + request.size(cache, version);
+        ByteBuffer frame = ByteBuffer.allocate(4 + size);
+        frame.putInt(size);
+        ByteBufferAccessor accessor = new ByteBufferAccessor(frame);
+        header.write(accessor, cache, headerVersion);
+        request.write(accessor, cache, version);
+        return frame.array();
     }
 
     @Override

@@ -1,16 +1,15 @@
 package io.tributary.broker.testing;
 
+import io.tributary.broker.replication.PeerConnection;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
-import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ResponseHeader;
 
@@ -52,18 +51,7 @@ public final class WireClient implements AutoCloseable {
     }
 
     public static byte[] encode(ApiMessage request, short version, int correlationId) {
-        ApiKeys api = ApiKeys.forId(request.apiKey());
-        short headerVersion = api.requestHeaderVersion(version);
-        RequestHeaderData header = new RequestHeaderData().setRequestApiKey(api.id).setRequestApiVersion(version)
-                .setCorrelationId(correlationId).setClientId("wire-test");
-        ObjectSerializationCache cache = new ObjectSerializationCache();
-        int size = header.size(cache, headerVersion) + request.size(cache, version);
-        ByteBuffer buffer = ByteBuffer.allocate(4 + size);
-        buffer.putInt(size);
-        ByteBufferAccessor accessor = new ByteBufferAccessor(buffer);
-        header.write(accessor, cache, headerVersion);
-        request.write(accessor, cache, version);
-        return buffer.array();
+        return PeerConnection.frame(request, version, correlationId, "wire-test");
     }
 
     public void sendRaw(byte[] bytes) throws IOException {
