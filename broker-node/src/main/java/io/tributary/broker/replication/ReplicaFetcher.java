@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -291,27 +292,37 @@ final class ReplicaFetcher implements Runnable {
         } finally {
             inLongPoll = false;
         }
+        // Every partition's append goes to its own writer first, so partitions are written in parallel.
+        Map<Follower, CompletableFuture<Void>> appends = new LinkedHashMap<>();
+        Map<Follower, FetchResponseData.PartitionData> answers = new LinkedHashMap<>();
         for (FetchResponseData.FetchableTopicResponse topic : response.data().responses()) {
             for (FetchResponseData.PartitionData data : topic.partitions()) {
                 TopicPartition tp = new TopicPartition(topic.topic(), data.partitionIndex());
                 Follower follower = fetching.get(tp);
                 if (follower != null && followers.get(tp) == follower) {
-                    handle(follower, data);
+                    answers.put(follower, data);
+                    if (data.errorCode() == Errors.NONE.code() && data.records() instanceof MemoryRecords records
+                            && records.sizeInBytes() > 0) {
+                        appends.put(follower, follower.partition.onWriter(() -> {
+                            follower.partition.appendAsFollower(records);
+                            return null;
+                        }));
+                    }
                 }
             }
         }
+        answers.forEach((follower, data) -> handle(follower, data, appends.get(follower)));
     }
 
-    private void handle(Follower follower, FetchResponseData.PartitionData data) {
+    private void handle(Follower follower, FetchResponseData.PartitionData data, CompletableFuture<Void> append) {
         Partition partition = follower.partition;
         Errors error = Errors.forCode(data.errorCode());
         switch (error) {
             case NONE -> {
-                MemoryRecords records = (MemoryRecords) data.records();
-                if (records != null && records.sizeInBytes() > 0) {
+                if (append != null) {
                     try {
-                        writeAndWait(partition, () -> partition.appendAsFollower(records));
-                    } catch (RuntimeException e) {
+                        append.get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                    } catch (Exception e) {
                         // Out of step with the leader (a racing truncation, say): ask where the logs agree again.
                         log.warn("Broker {}: could not append the batches of {} fetched from leader {}: {}; truncating again",
                                 brokerId, partition.topicPartition(), leaderId, e.toString());
