@@ -163,9 +163,12 @@ final class LogSegment {
         return ts >= 0 ? ts : Files.getLastModifiedTime(file()).toMillis();
     }
 
-    /** Milliseconds the segment has been filling, for segment.ms; 0 when empty. */
-    long ageForRoll(long nowMs) {
-        return rollingBasedTimestamp == RecordBatch.NO_TIMESTAMP ? 0 : nowMs - rollingBasedTimestamp;
+    /**
+     * How far {@code incomingTimestamp} (the newest timestamp of the batches about to be appended) is past the
+     * segment's first batch, for segment.ms; 0 when empty.
+     */
+    long ageForRoll(long incomingTimestamp) {
+        return rollingBasedTimestamp == RecordBatch.NO_TIMESTAMP ? 0 : incomingTimestamp - rollingBasedTimestamp;
     }
 
     /**

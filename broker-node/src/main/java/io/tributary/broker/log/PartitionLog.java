@@ -293,7 +293,7 @@ public final class PartitionLog implements Closeable {
                        long nowMs) {
         LogConfig cfg = config;
         try {
-            LogSegment active = maybeRoll(validated.sizeInBytes(), lastOffset, nowMs, cfg);
+            LogSegment active = maybeRoll(validated.sizeInBytes(), lastOffset, incomingTimestamp(validated, nowMs), nowMs, cfg);
             active.append(records, validated.batches(), nowMs, cfg.indexIntervalBytes());
             logEndOffset = lastOffset + 1;
             unflushedMessages += validated.messageCount();
@@ -305,8 +305,21 @@ public final class PartitionLog implements Closeable {
         }
     }
 
+    /**
+     * The newest record timestamp of what is being appended, the clock segment.ms is measured by (KAFKA-4099):
+     * records stamped in the past (a backfill, a replay) roll by the span of their timestamps, not by the wall
+     * clock, so they do not open a segment per batch. Batches without timestamps count as now.
+     */
+    private static long incomingTimestamp(ValidatedBatches validated, long nowMs) {
+        long newest = RecordBatch.NO_TIMESTAMP;
+        for (MutableRecordBatch batch : validated.batches()) {
+            newest = Math.max(newest, batch.maxTimestamp());
+        }
+        return newest >= 0 ? newest : nowMs;
+    }
+
     /** Rolls when the request would overflow segment.bytes, segment.ms has passed, or relative offsets overflow. */
-    private LogSegment maybeRoll(int bytes, long lastOffset, long nowMs, LogConfig cfg) throws IOException {
+    private LogSegment maybeRoll(int bytes, long lastOffset, long incomingTimestamp, long nowMs, LogConfig cfg) throws IOException {
         LogSegment active = segments[segments.length - 1];
         int size = active.sizeInBytes();
         if (size == 0) {
@@ -315,8 +328,8 @@ public final class PartitionLog implements Closeable {
         String reason = null;
         if ((long) size + bytes > cfg.segmentBytes()) {
             reason = "size " + size + " + " + bytes + " > segment.bytes " + cfg.segmentBytes();
-        } else if (active.ageForRoll(nowMs) > cfg.segmentMs()) {
-            reason = "age " + active.ageForRoll(nowMs) + " ms > segment.ms " + cfg.segmentMs();
+        } else if (active.ageForRoll(incomingTimestamp) > cfg.segmentMs()) {
+            reason = "age " + active.ageForRoll(incomingTimestamp) + " ms > segment.ms " + cfg.segmentMs();
         } else if (lastOffset - active.baseOffset() > Integer.MAX_VALUE) {
             reason = "relative offsets would overflow the index";
         }

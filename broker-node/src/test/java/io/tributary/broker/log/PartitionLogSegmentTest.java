@@ -58,6 +58,18 @@ class PartitionLogSegmentTest {
     }
 
     @Test
+    void segmentMsIsMeasuredBetweenRecordTimestampsNotByTheWallClock() throws Exception {
+        // A backfill: records stamped long ago, appended now. KAFKA-4099: they must not roll a segment per batch.
+        try (PartitionLog log = PartitionLog.open(tmp.resolve("old-0"), "old", 0, config(Map.of("segment.ms", "1000")))) {
+            log.appendAsLeader(batch(1_000, "a", 1), 0, 50_000_000);
+            log.appendAsLeader(batch(1_500, "b", 1), 0, 90_000_000);
+            assertEquals(List.of(0L), log.segmentBaseOffsets(), "500 ms of record time, however late they arrive");
+            log.appendAsLeader(batch(2_100, "c", 1), 0, 90_000_001);
+            assertEquals(List.of(0L, 2L), log.segmentBaseOffsets(), "1,100 ms of record time rolls");
+        }
+    }
+
+    @Test
     void sparseIndexLookupsLandOnTheRightBatchAcrossManySegmentsAndAfterReopen() throws Exception {
         LogConfig cfg = config(Map.of("segment.bytes", "5000", "index.interval.bytes", "500"));
         Path dir = tmp.resolve("many-seg-3");
