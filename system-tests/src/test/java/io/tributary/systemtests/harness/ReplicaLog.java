@@ -36,31 +36,69 @@ public final class ReplicaLog {
 
     private final Path dir;
     private final List<Batch> batches;
+    private final long newestSegmentBase;
 
-    private ReplicaLog(Path dir, List<Batch> batches) {
+    private ReplicaLog(Path dir, List<Batch> batches, long newestSegmentBase) {
         this.dir = dir;
         this.batches = batches;
+        this.newestSegmentBase = newestSegmentBase;
     }
 
     public static ReplicaLog read(Path dir) {
         List<Batch> batches = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            List<Path> segments = files.filter(p -> p.getFileName().toString().matches("\\d{20}\\.log"))
-                    .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+        List<Path> segments = segments(dir);
+        try {
             for (Path segment : segments) {
-                byte[] content = Files.readAllBytes(segment);
-                int position = 0;
-                for (MutableRecordBatch batch : MemoryRecords.readableRecords(ByteBuffer.wrap(content)).batches()) {
-                    int size = batch.sizeInBytes();
-                    batches.add(new Batch(segment.getFileName().toString(), batch.baseOffset(), batch.lastOffset(),
-                            batch.partitionLeaderEpoch(), batch.isValid(), Arrays.copyOfRange(content, position, position + size)));
-                    position += size;
-                }
+                batches.addAll(batchesOf(segment));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the replica in " + dir, e);
         }
-        return new ReplicaLog(dir, List.copyOf(batches));
+        long newestBase = segments.isEmpty() ? 0 : baseOffsetOf(segments.get(segments.size() - 1));
+        return new ReplicaLog(dir, List.copyOf(batches), newestBase);
+    }
+
+    /**
+     * The log end offset of the replica in {@code dir}, reading only its newest segment(s): the offset after
+     * the last whole batch, or the newest segment's base offset when that segment is still empty.
+     */
+    public static long logEndOffsetOf(Path dir) {
+        List<Path> segments = segments(dir);
+        if (segments.isEmpty()) {
+            return 0;
+        }
+        try {
+            List<Batch> newest = batchesOf(segments.get(segments.size() - 1));
+            return newest.isEmpty() ? baseOffsetOf(segments.get(segments.size() - 1)) : newest.get(newest.size() - 1).lastOffset() + 1;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the replica in " + dir, e);
+        }
+    }
+
+    private static List<Path> segments(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().matches("\\d{20}\\.log"))
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the replica in " + dir, e);
+        }
+    }
+
+    private static long baseOffsetOf(Path segment) {
+        return Long.parseLong(segment.getFileName().toString().substring(0, 20));
+    }
+
+    private static List<Batch> batchesOf(Path segment) throws IOException {
+        List<Batch> batches = new ArrayList<>();
+        byte[] content = Files.readAllBytes(segment);
+        int position = 0;
+        for (MutableRecordBatch batch : MemoryRecords.readableRecords(ByteBuffer.wrap(content)).batches()) {
+            int size = batch.sizeInBytes();
+            batches.add(new Batch(segment.getFileName().toString(), batch.baseOffset(), batch.lastOffset(),
+                    batch.partitionLeaderEpoch(), batch.isValid(), Arrays.copyOfRange(content, position, position + size)));
+            position += size;
+        }
+        return batches;
     }
 
     public Path dir() {
@@ -71,9 +109,9 @@ public final class ReplicaLog {
         return batches;
     }
 
-    /** The offset after the last whole batch (0 for an empty replica). */
+    /** The offset after the last whole batch, or the newest segment's base offset when that is still empty. */
     public long logEndOffset() {
-        return batches.isEmpty() ? 0 : batches.get(batches.size() - 1).lastOffset() + 1;
+        return Math.max(newestSegmentBase, batches.isEmpty() ? 0 : batches.get(batches.size() - 1).lastOffset() + 1);
     }
 
     /** The batches that start below {@code offset}. */
