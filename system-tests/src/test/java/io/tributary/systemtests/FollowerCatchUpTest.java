@@ -27,7 +27,11 @@ class FollowerCatchUpTest {
     private static final int RECORDS_BEFORE = 1_000;
     private static final int RECORDS_WHILE_DOWN = 100_000;
     private static final int VALUE_BYTES = 100;
-    private static final long BASE_TIMESTAMP = 1_740_000_000_000L;
+    /**
+     * Record timestamps start at the test's start, not at a fixed date: a segment rolls once its first batch's
+     * timestamp is segment.ms (7 days) old (KIP-33), so old timestamps would roll a segment at every batch.
+     */
+    private static final long BASE_TIMESTAMP = System.currentTimeMillis();
 
     @RegisterExtension
     static final ClusterExtension cluster = new ClusterExtension(b -> b.brokers(3).brokerSetting("log.segment.bytes", "1048576"));

@@ -34,7 +34,11 @@ class MinInsyncReplicasTest {
 
     private static final String TOPIC = "min-isr";
     private static final int VALUE_BYTES = 100;
-    private static final long BASE_TIMESTAMP = 1_730_000_000_000L;
+    /**
+     * Record timestamps start at the test's start, not at a fixed date: a segment rolls once its first batch's
+     * timestamp is segment.ms (7 days) old (KIP-33), so old timestamps would roll a segment at every batch.
+     */
+    private static final long BASE_TIMESTAMP = System.currentTimeMillis();
 
     @RegisterExtension
     static final ClusterExtension cluster = new ClusterExtension(b -> b.brokers(3));

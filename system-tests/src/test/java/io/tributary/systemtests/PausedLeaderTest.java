@@ -35,7 +35,11 @@ class PausedLeaderTest {
 
     private static final String TOPIC = "paused";
     private static final int VALUE_BYTES = 100;
-    private static final long BASE_TIMESTAMP = 1_750_000_000_000L;
+    /**
+     * Record timestamps start at the test's start, not at a fixed date: a segment rolls once its first batch's
+     * timestamp is segment.ms (7 days) old (KIP-33), so old timestamps would roll a segment at every batch.
+     */
+    private static final long BASE_TIMESTAMP = System.currentTimeMillis();
     /** Short long polls, so a frozen follower's last fetch is answered soon (see the settle wait below). */
     private static final int FETCH_WAIT_MAX_MS = 100;
     private static final int ACKS1_RECORDS = 5;
