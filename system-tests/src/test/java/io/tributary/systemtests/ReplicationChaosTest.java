@@ -37,8 +37,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * sent / acknowledged, faults by kind, records lost) goes to the test output and to
  * {@code target/chaos-summary.txt}.
  *
- * <p>CI runs about 75 s of chaos with at least 4 faults. {@code -Dchaos.minutes=10} runs it longer (100+
- * faults); {@code -Dchaos.seed=N} repeats a fault sequence, {@code -Dchaos.rate=N} sets records per second.
+ * <p>CI runs about 75 s of chaos (about 12 faults; at least 4, one SIGSTOP past the session timeout among them).
+ * {@code -Dchaos.minutes=10} runs at least 10 minutes and at least 100 faults ({@code -Dchaos.minFaults=N}
+ * overrides); {@code -Dchaos.seed=N} repeats the fault choices, {@code -Dchaos.rate=N} sets records per second.
  */
 class ReplicationChaosTest {
 
@@ -69,11 +70,14 @@ class ReplicationChaosTest {
     void acknowledgedRecordsSurviveKillsAndPausesAndReplicasEndByteIdentical() throws Exception {
         double minutes = Double.parseDouble(System.getProperty("chaos.minutes", "1.25"));
         int rate = Integer.getInteger("chaos.rate", 1000);
-        int minFaults = Integer.getInteger("chaos.minFaults", 4);
+        // A fault cycle takes about six seconds on 2 cores. Long runs ask for 10 faults a minute (so
+        // -Dchaos.minutes=10 means 100+ faults, running on past 10 minutes if needed); the CI form for 4.
+        int minFaults = Integer.getInteger("chaos.minFaults", minutes >= 5 ? (int) Math.round(minutes * 10) : 4);
         long seed = Long.getLong("chaos.seed", System.nanoTime());
         Duration chaos = Duration.ofMillis((long) (minutes * 60_000));
         Random random = new Random(seed);
-        log("chaos: %s of faults, %d records/s, seed %d (-Dchaos.seed=%d repeats the fault choices)", chaos, rate, seed, seed);
+        log("chaos: %s of faults (at least %d), %d records/s, seed %d (-Dchaos.seed=%d repeats the fault choices)", chaos, minFaults,
+                rate, seed, seed);
 
         ClusterProcesses c = cluster.get();
         c.admin().createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3).configs(Map.of("min.insync.replicas", "2"))))
