@@ -1,13 +1,15 @@
 package io.tributary.systemtests;
 
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Where the broker said each numbered record of one source landed (partition, offset), filled in from
- * producer callbacks on the clients' I/O threads. A record never acknowledged keeps partition -1.
+ * producer callbacks on the clients' I/O threads. A record never acknowledged keeps partition -1; one whose
+ * send failed is marked as such (its outcome is unknown: it may or may not have been written).
  */
 public final class AckLedger {
 
@@ -16,6 +18,7 @@ public final class AckLedger {
     private final long[] offsets;
     private final AtomicInteger acked = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
+    private final BitSet failedSends = new BitSet();
     private final Queue<String> firstFailures = new ConcurrentLinkedQueue<>();
 
     public AckLedger(String source, int records) {
@@ -37,7 +40,7 @@ public final class AckLedger {
     public void acked(int index, int partition, long offset) {
         synchronized (this) {
             if (partitions[index] != -1) {
-                fail(index, "acknowledged twice: at " + partitions[index] + "/" + offsets[index] + " and " + partition + "/" + offset);
+                problem(index, "acknowledged twice: at " + partitions[index] + "/" + offsets[index] + " and " + partition + "/" + offset);
                 return;
             }
             partitions[index] = partition;
@@ -46,7 +49,15 @@ public final class AckLedger {
         acked.incrementAndGet();
     }
 
+    /** The send of record {@code index} failed: the client gave up on it (it may still have been written). */
     public void fail(int index, String why) {
+        synchronized (this) {
+            failedSends.set(index);
+        }
+        problem(index, why);
+    }
+
+    private void problem(int index, String why) {
         failed.incrementAndGet();
         if (firstFailures.size() < 10) {
             firstFailures.add(source + " record " + index + ": " + why);
@@ -67,6 +78,11 @@ public final class AckLedger {
         }
     }
 
+    /** Whether the send of record {@code index} failed (see {@link #fail}). */
+    public synchronized boolean sendFailed(int index) {
+        return failedSends.get(index);
+    }
+
     public synchronized int partitionOf(int index) {
         return partitions[index];
     }
@@ -77,10 +93,18 @@ public final class AckLedger {
 
     /** Empty when every record was acknowledged exactly once, else what went wrong (first ten failures). */
     public String problems() {
-        if (failed.get() == 0 && acked.get() == partitions.length) {
+        return problems(partitions.length);
+    }
+
+    /**
+     * Empty when the first {@code sent} records (those a test actually sent) were all acknowledged exactly once
+     * and nothing failed, else what went wrong (first ten failures).
+     */
+    public String problems(int sent) {
+        if (failed.get() == 0 && acked.get() == sent) {
             return "";
         }
-        return source + ": " + acked.get() + " of " + partitions.length + " acknowledged, " + failed.get()
+        return source + ": " + acked.get() + " of " + sent + " acknowledged, " + failed.get()
                 + " failed; first failures: " + firstFailures;
     }
 }

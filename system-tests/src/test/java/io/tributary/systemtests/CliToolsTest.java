@@ -113,8 +113,9 @@ class CliToolsTest {
 
     @Test
     void aRefusedCreateExitsNonZeroWithKafkasErrorName() throws Exception {
+        // Replication factor 4 on 3 brokers: more replicas than brokers can never be placed.
         ExternalProcess.Result result = tool("TopicsCommand", null, "--bootstrap-server", cluster.get().bootstrap(),
-                "--create", "--topic", "replicated", "--partitions", "1", "--replication-factor", "2");
+                "--create", "--topic", "replicated", "--partitions", "1", "--replication-factor", "4");
         assertEquals(1, result.exitCode(), result.stderr());
         assertTrue(result.stderr().contains("INVALID_REPLICATION_FACTOR"), result.stderr());
     }

@@ -56,11 +56,24 @@ final class RawKafkaConnection implements AutoCloseable {
     }
 
     AbstractResponse send(ApiKeys api, short version, ApiMessage body) throws IOException {
+        return receive(sendOnly(api, version, body));
+    }
+
+    /**
+     * Writes a request and returns without waiting for the answer (which {@link #receive} reads): the write
+     * lands in the kernel's buffers even when the broker is paused, and is answered once it runs again.
+     */
+    RequestHeader sendOnly(ApiKeys api, short version, ApiMessage body) throws IOException {
         RequestHeader header = new RequestHeader(api, version, "tributary-system-tests", ++correlationId);
         ByteBuffer request = RequestUtils.serialize(header.data(), header.headerVersion(), body, version);
         out.writeInt(request.remaining());
         out.write(request.array(), request.arrayOffset() + request.position(), request.remaining());
         out.flush();
+        return header;
+    }
+
+    /** Reads the answer to the request {@link #sendOnly} wrote (requests are answered in order). */
+    AbstractResponse receive(RequestHeader header) throws IOException {
         int size = in.readInt();
         byte[] response = new byte[size];
         in.readFully(response);

@@ -24,6 +24,7 @@ public final class BrokerProcess implements AutoCloseable {
     private final Process process;
     private final Path outputFile;
     private final long outputStart;
+    private volatile boolean paused;
 
     private BrokerProcess(String name, Process process, Path outputFile, long outputStart) {
         this.name = name;
@@ -117,14 +118,40 @@ public final class BrokerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** kill -9: no shutdown hook runs, nothing is flushed, the ZooKeeper session stays until it times out. */
+    /**
+     * kill -9 (also of a paused process): no shutdown hook runs, nothing is flushed. Its registration stays
+     * until a peer finds its listener refusing connections, or its ZooKeeper session times out.
+     */
     public void kill() {
         process.destroyForcibly();
         awaitExit(Duration.ofSeconds(30));
     }
 
+    /**
+     * SIGSTOP: the JVM freezes (no thread runs, no ZooKeeper heartbeat) but its sockets stay open and the
+     * kernel keeps accepting connections on its listener, as with a long GC pause or a stalled VM. Returns
+     * once the process is stopped.
+     */
+    public void pause() {
+        ProcessSignals.stop(process.pid());
+        paused = true;
+    }
+
+    /** SIGCONT after {@link #pause()}; returns once the process runs again. */
+    public void resume() {
+        ProcessSignals.resume(process.pid());
+        paused = false;
+    }
+
+    public boolean isPaused() {
+        return paused && process.isAlive();
+    }
+
     /** SIGTERM, then waits for the controlled shutdown to finish; returns the exit status. */
     public int stop(Duration atMost) {
+        if (isPaused()) {
+            resume(); // a stopped process would only act on SIGTERM once continued
+        }
         process.destroy();
         try {
             return awaitExit(atMost);
@@ -162,6 +189,6 @@ public final class BrokerProcess implements AutoCloseable {
 
     @Override
     public String toString() {
-        return name + " (pid " + process.pid() + (process.isAlive() ? ", running" : ", exited") + ")";
+        return name + " (pid " + process.pid() + (!process.isAlive() ? ", exited" : isPaused() ? ", paused" : ", running") + ")";
     }
 }

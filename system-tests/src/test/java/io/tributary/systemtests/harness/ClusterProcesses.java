@@ -2,7 +2,9 @@ package io.tributary.systemtests.harness;
 
 import static org.awaitility.Awaitility.await;
 
+import io.tributary.zk.ZkJson;
 import io.tributary.zk.ZkPaths;
+import io.tributary.zk.model.PartitionState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -102,9 +104,44 @@ public final class ClusterProcesses implements AutoCloseable {
         slot.process.awaitStarted(id, START_TIMEOUT);
     }
 
-    /** kill -9 of broker {@code id}. Its ZooKeeper session (registration, leaderships) lives on until it times out. */
+    /**
+     * kill -9 of broker {@code id} (also when paused). Its registration and latch nodes live on until a peer
+     * finds its listener refusing connections and fences it, or its ZooKeeper session times out.
+     */
     public void kill(int id) {
         runningProcess(id).kill();
+    }
+
+    /**
+     * SIGSTOP of broker {@code id}: it keeps its sockets but does nothing, not even its ZooKeeper heartbeats,
+     * so the cluster only notices once its session ({@link #SESSION_TIMEOUT_MS}) expires. Returns once the
+     * process is stopped.
+     */
+    public void pause(int id) {
+        BrokerProcess process = runningProcess(id);
+        if (process.isPaused()) {
+            throw new IllegalStateException("broker " + id + " is paused already");
+        }
+        process.pause();
+    }
+
+    /** SIGCONT of a paused broker; returns once it runs again (it may still have to notice what it missed). */
+    public void resume(int id) {
+        BrokerProcess process = runningProcess(id);
+        if (!process.isPaused()) {
+            throw new IllegalStateException("broker " + id + " is not paused");
+        }
+        process.resume();
+    }
+
+    public boolean isPaused(int id) {
+        BrokerSlot slot = slot(id);
+        return slot.process != null && slot.process.isPaused();
+    }
+
+    /** The pid of broker {@code id}'s running process. */
+    public long pid(int id) {
+        return runningProcess(id).pid();
     }
 
     /** kill -9, then waits until ZooKeeper has expired the broker's session and dropped its registration. */
@@ -133,9 +170,12 @@ public final class ClusterProcesses implements AutoCloseable {
         awaitRegisteredId(id);
     }
 
-    /** Restarts every broker that is not running (after a test that killed some). */
+    /** Resumes every paused broker and restarts every broker that is not running (after a test that killed some). */
     public void ensureAllRunning() {
         for (BrokerSlot slot : brokers.values()) {
+            if (slot.process != null && slot.process.isPaused()) {
+                slot.process.resume();
+            }
             if (slot.process == null || !slot.process.isAlive()) {
                 restart(slot.id);
             }
@@ -264,6 +304,63 @@ public final class ClusterProcesses implements AutoCloseable {
                     return description.partitions().size() == partitions && leaders.size() == partitions;
                 });
         return Map.copyOf(leaders);
+    }
+
+    /**
+     * Partition -> ISR of {@code topic} as the cluster's metadata (official Admin, describeTopics) shows it now.
+     */
+    public Map<Integer, List<Integer>> isr(String topic) throws Exception {
+        TopicDescription description = admin().describeTopics(List.of(topic)).allTopicNames().get(20, TimeUnit.SECONDS).get(topic);
+        Map<Integer, List<Integer>> isr = new TreeMap<>();
+        for (TopicPartitionInfo p : description.partitions()) {
+            isr.put(p.partition(), p.isr().stream().map(org.apache.kafka.common.Node::id).sorted().toList());
+        }
+        return isr;
+    }
+
+    /**
+     * Waits (bounded by {@code atMost}) until the metadata shows every one of {@code partitions} partitions of
+     * {@code topic} with all of {@code members} in its ISR; returns whether that happened.
+     */
+    public boolean awaitIsrContains(String topic, int partitions, Set<Integer> members, Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (true) {
+            try {
+                Map<Integer, List<Integer>> isr = isr(topic);
+                if (isr.size() == partitions && isr.values().stream().allMatch(l -> l.containsAll(members))) {
+                    return true;
+                }
+            } catch (Exception e) {
+                // a broker that is down or paused answers late or not at all; ask again
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            sleep(100);
+        }
+    }
+
+    /** The partition's state znode ({leader, leader_epoch, isr}) as ZooKeeper holds it now. */
+    public PartitionState partitionState(String topic, int partition) {
+        try {
+            return ZkJson.fromBytes(zkClient.getData().forPath(ZkPaths.partitionState(topic, partition)), PartitionState.class);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read " + chroot + ZkPaths.partitionState(topic, partition), e);
+        }
+    }
+
+    /** {@code <log.dirs>/<topic>-<partition>} of broker {@code id}: its replica of that partition. */
+    public Path replicaDir(int id, String topic, int partition) {
+        return logDir(id).resolve(topic + "-" + partition);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /** The current leader of one partition, waiting for it to be on a running broker. */
