@@ -324,9 +324,11 @@ final class ReplicaFetcher implements Runnable {
                         append.get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
                     } catch (Exception e) {
                         // Out of step with the leader (a racing truncation, say): ask where the logs agree again.
-                        log.warn("Broker {}: could not append the batches of {} fetched from leader {}: {}; truncating again",
-                                brokerId, partition.topicPartition(), leaderId, e.toString());
+                        log.warn("Broker {}: could not append the batches of {} fetched from leader {}: {}; truncating again "
+                                + "after {} ms", brokerId, partition.topicPartition(), leaderId, e.toString(), settings.backoffMs());
                         follower.truncated = false;
+                        // A disk that refuses writes must not be retried in a tight loop.
+                        follower.retryAtMs = System.currentTimeMillis() + Math.max(settings.backoffMs(), EPOCH_RETRY_MS);
                         return;
                     }
                 }

@@ -85,9 +85,16 @@ class PartitionLeaderElectorTest extends ZkTestBase {
         Recorder r1 = new Recorder();
         Recorder r2 = new Recorder();
         Recorder r3 = new Recorder();
-        PartitionLeaderElector e1 = elector(newClient(), 1, r1);
-        PartitionLeaderElector e2 = elector(newClient(), 2, r2);
-        PartitionLeaderElector e3 = elector(newClient(), 3, r3);
+        CuratorFramework client1 = newClient();
+        CuratorFramework client2 = newClient();
+        CuratorFramework client3 = newClient();
+        // All three live before anyone claims, so the claim keeps the whole ISR.
+        register(client1, 1);
+        register(client2, 2);
+        register(client3, 3);
+        PartitionLeaderElector e1 = elector(client1, 1, r1);
+        PartitionLeaderElector e2 = elector(client2, 2, r2);
+        PartitionLeaderElector e3 = elector(client3, 3, r3);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> state().leader() != -1);
         PartitionState first = state();
