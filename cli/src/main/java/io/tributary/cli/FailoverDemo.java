@@ -126,8 +126,10 @@ public final class FailoverDemo implements Callable<Integer> {
                 say("kill -9 broker " + victim + " (pid " + pid + "), leader of partition" + (led.size() == 1 ? " " : "s ")
                         + led.values().stream().map(p -> p.partition() + " (epoch " + p.leaderEpoch() + ")").collect(Collectors.joining(", ")));
                 long killNanos = System.nanoTime();
-                traffic.mark(killNanos);
                 LocalBrokers.kill9(pid);
+                // Only records sent once it is dead count (it is dead as a zombie, before init reaps it).
+                LocalBrokers.awaitDead(pid);
+                traffic.mark(System.nanoTime());
 
                 Map<Integer, PartitionInfo> takeovers = watchTakeover(admin, traffic, victim, led, killNanos);
                 printDescription(describe(admin));

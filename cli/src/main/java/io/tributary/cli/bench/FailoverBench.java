@@ -174,9 +174,12 @@ public final class FailoverBench implements Callable<Integer> {
         switch (fault) {
             case kill -> {
                 BrokerControl.kill9(pid);
-                awaitGone(pid);
+                awaitState(pid, "ZX");
             }
-            case pause -> BrokerControl.signal("STOP", pid);
+            case pause -> {
+                BrokerControl.signal("STOP", pid);
+                awaitState(pid, "Tt");
+            }
             case stop -> stopping = control.startControlledStop(victim, pid);
         }
         markNanos = fault == Fault.stop ? t0 : System.nanoTime();
@@ -332,10 +335,30 @@ public final class FailoverBench implements Callable<Integer> {
         }
     }
 
-    private static void awaitGone(long pid) throws InterruptedException {
+    /**
+     * Waits until the process is dead or stopped, by its state in /proc: a zombie counts as dead. A
+     * killed broker is an orphan whose zombie waits for init to reap it, which took 1.6 s here; until
+     * then ProcessHandle still reports it alive.
+     */
+    private static void awaitState(long pid, String states) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
-            Thread.sleep(1);
+        while (System.nanoTime() < deadline) {
+            String state = processState(pid);
+            if (state == null || states.contains(state)) {
+                return;
+            }
+            Thread.sleep(0, 200_000);
+        }
+    }
+
+    /** The one-letter state of /proc/PID/stat (R, S, D, T, Z, ...), null once the process is gone. */
+    static String processState(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+            String afterName = stat.substring(stat.lastIndexOf(')') + 1).trim();
+            return afterName.isEmpty() ? null : afterName.substring(0, 1);
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 

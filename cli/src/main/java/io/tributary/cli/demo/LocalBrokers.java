@@ -59,6 +59,25 @@ public final class LocalBrokers {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
 
+    /** Waits (at most 10 s) until the process is a zombie or gone: dead, even if init has not reaped it yet. */
+    public static void awaitDead(long pid) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        while (System.nanoTime() < deadline) {
+            String text;
+            try {
+                text = Files.readString(stat);
+            } catch (IOException e) {
+                return; // gone
+            }
+            String rest = text.substring(text.lastIndexOf(')') + 1).trim();
+            if (rest.startsWith("Z") || rest.startsWith("X")) {
+                return;
+            }
+            Thread.sleep(1);
+        }
+    }
+
     /** Runs bin/broker-start {@code id}, handing each line it prints to {@code lines}; returns its exit code. */
     public int start(int id, Consumer<String> lines) {
         return run(List.of(root.resolve("bin").resolve("broker-start").toString(), Integer.toString(id)), lines);
