@@ -2,6 +2,7 @@ package io.tributary.cli.bench;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -65,13 +67,23 @@ public final class PartitionsBench implements Callable<Integer> {
         BrokerControl control = new BrokerControl(pidFile, "true", null);
         Properties props = new Properties();
         props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(TimeUnit.SECONDS.toMillis(timeoutS)));
+        props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(TimeUnit.SECONDS.toMillis(timeoutS)));
         props.setProperty(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, "50");
         props.setProperty(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "200");
         try (Admin admin = Admin.create(props)) {
             long t0 = System.nanoTime();
-            admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor))).all().get(timeoutS, TimeUnit.SECONDS);
+            // Kafka answers CreateTopics only once the leaders are in its metadata (or the request's
+            // timeout passed, which is no failure: the creation goes on). Polling Metadata decides.
+            try {
+                admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor)),
+                        new CreateTopicsOptions().timeoutMs((int) TimeUnit.SECONDS.toMillis(timeoutS))).all().get(timeoutS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException)) {
+                    throw e;
+                }
+                log.println(label + ": CreateTopics timed out (" + e.getCause().getMessage() + "); polling metadata");
+            }
             long acceptedMs = millisSince(t0);
             TopicDescription led = awaitLeaders(admin, t0);
             long createMs = millisSince(t0);
