@@ -63,6 +63,13 @@ public final class TopicsCommand implements Callable<Integer> {
     @Option(names = "--if-exists", description = "With --delete or --describe --topic: succeed if the topic does not exist.")
     boolean ifExists;
 
+    @Option(names = "--under-replicated-partitions",
+            description = "With --describe: only partitions whose ISR is smaller than their replica set.")
+    boolean underReplicatedPartitions;
+
+    @Option(names = "--unavailable-partitions", description = "With --describe: only partitions without a leader.")
+    boolean unavailablePartitions;
+
     @Spec
     CommandSpec spec;
 
@@ -106,6 +113,12 @@ public final class TopicsCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--partitions, --replication-factor, --config and --if-not-exists only go with --create");
         }
+        if ((underReplicatedPartitions || unavailablePartitions) && !action.describe) {
+            throw new ParameterException(spec.commandLine(), "--under-replicated-partitions and --unavailable-partitions only go with --describe");
+        }
+        if (underReplicatedPartitions && unavailablePartitions) {
+            throw new ParameterException(spec.commandLine(), "--under-replicated-partitions and --unavailable-partitions exclude each other");
+        }
         if ((action.list || action.describeCluster) && topic != null) {
             throw new ParameterException(spec.commandLine(), "--topic does not go with " + (action.list ? "--list" : "--describe-cluster"));
         }
@@ -134,10 +147,12 @@ public final class TopicsCommand implements Callable<Integer> {
             }
             throw e;
         }
+        TopicDescriptionFormat.Filter filter = underReplicatedPartitions ? TopicDescriptionFormat.Filter.UNDER_REPLICATED
+                : unavailablePartitions ? TopicDescriptionFormat.Filter.UNAVAILABLE : TopicDescriptionFormat.Filter.ALL;
         for (String name : names) {
             TopicDescription description = descriptions.get(name);
             if (description != null) {
-                TopicDescriptionFormat.lines(description).forEach(out::println);
+                TopicDescriptionFormat.lines(description, filter).forEach(out::println);
             }
         }
     }

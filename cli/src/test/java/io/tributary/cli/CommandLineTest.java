@@ -45,6 +45,15 @@ class CommandLineTest {
     }
 
     @Test
+    void partitionFiltersGoOnlyWithDescribeAndNotTogether() {
+        assertRefused(run(new TopicsCommand(), "--bootstrap-server", "localhost:1", "--list", "--under-replicated-partitions"),
+                "--under-replicated-partitions and --unavailable-partitions only go with --describe");
+        assertRefused(run(new TopicsCommand(), "--bootstrap-server", "localhost:1", "--describe",
+                        "--under-replicated-partitions", "--unavailable-partitions"),
+                "--under-replicated-partitions and --unavailable-partitions exclude each other");
+    }
+
+    @Test
     void topicsNeedsABootstrapServer() {
         Result r = run(new TopicsCommand(), "--list");
         assertEquals(1, r.code());

@@ -54,9 +54,11 @@ public record ClusterSnapshot(String clusterId, int controllerId, Map<Integer, N
         if (t == null) {
             return List.of();
         }
+        // A replica whose broker the metadata does not list is offline: brokers list only live ones.
         return t.partitions().stream().map(p -> new PartitionInfo(topic, p.topicPartition().partition(),
-                p.hasLeader() ? nodeOrUnknown(p.leaderId()) : null,
+                p.hasLeader() ? nodeOrUnknown(p.leaderId()) : null, p.leaderEpoch(),
                 p.replicaIds().stream().map(this::nodeOrUnknown).toList(),
-                p.isrIds().stream().map(this::nodeOrUnknown).toList())).toList();
+                p.isrIds().stream().map(this::nodeOrUnknown).toList(),
+                p.replicaIds().stream().filter(id -> !brokers.containsKey(id)).map(Node::unknown).toList())).toList();
     }
 }

@@ -1,0 +1,121 @@
+# Shared functions for the benchmark scripts (bin/bench-*). Sourced after common.sh, never run.
+#
+# The benchmarks compare Tributary with Apache Kafka 3.9.1 from the reference harness
+# (KAFKA_REFERENCE, default ../shared/kafka-reference beside the checkout), measured in turn on the
+# same machine and never at the same time. Tributary runs from its own run directory (run/bench/),
+# so a benchmark never touches the data of the cluster bin/cluster-start keeps in run/.
+
+KAFKA_REFERENCE="${KAFKA_REFERENCE:-$(cd "$TRIBUTARY_ROOT/.." && pwd)/shared/kafka-reference}"
+KAFKA_REF_WORK="${KAFKA_REF_WORK:-${TMPDIR:-/tmp}/kafka-reference}"
+export KAFKA_REF_WORK
+BENCH_RUN="$TRIBUTARY_ROOT/run/bench"
+# Both systems run with a 6 s ZooKeeper session (Tributary's default; Kafka's is 18 s since 2.5).
+BENCH_ZK_SESSION_MS=${BENCH_ZK_SESSION_MS:-6000}
+BENCH_MAX_LOAD=${BENCH_MAX_LOAD:-1.0}
+BENCH_QUIET_WAIT_S=${BENCH_QUIET_WAIT_S:-900}
+
+# Waits until the 1-minute load average is below BENCH_MAX_LOAD and no surefire test JVM runs (other
+# engineers' test suites share the two cores), at most BENCH_QUIET_WAIT_S. Prints the state it went on in.
+wait_quiet() {
+  local deadline=$((SECONDS + BENCH_QUIET_WAIT_S)) load sure next=0
+  while :; do
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    sure=$(pgrep -fc surefire || true)
+    if awk -v l="$load" -v m="$BENCH_MAX_LOAD" 'BEGIN { exit !(l < m) }' && ((sure == 0)); then
+      printf 'load %s, no surefire' "$load"
+      return 0
+    fi
+    if ((SECONDS >= deadline)); then
+      printf 'load %s, %s surefire JVM(s): NOT quiet after %ss' "$load" "$sure" "$BENCH_QUIET_WAIT_S"
+      return 0
+    fi
+    if ((SECONDS >= next)); then
+      warn "waiting for a quiet machine (load $load, $sure surefire JVM(s); want load < $BENCH_MAX_LOAD and none)"
+      next=$((SECONDS + 60))
+    fi
+    sleep 5
+  done
+}
+
+require_ports_free() {
+  local port
+  for port in "$@"; do
+    port_is_open localhost "$port" && die "port $port is in use: stop whatever listens there first (bin/cluster-stop, or the reference's stop-all.sh)"
+  done
+  return 0
+}
+
+# --- Tributary, from run/bench --------------------------------------------------------------
+
+tributary_start() {  # N
+  require_ports_free 2181 9092 9093 9094
+  rm -rf "$BENCH_RUN"
+  mkdir -p "$BENCH_RUN"
+  # The build stamp lives in the run directory: carry it over so the benchmark does not rebuild.
+  [[ -f $TRIBUTARY_RUN/build.stamp ]] && cp -p "$TRIBUTARY_RUN/build.stamp" "$BENCH_RUN/build.stamp"
+  TRIBUTARY_RUN="$BENCH_RUN" "$TRIBUTARY_ROOT/bin/cluster-start" "$1" >"$BENCH_RUN/cluster-start.log" 2>&1 \
+    || { cat "$BENCH_RUN/cluster-start.log" >&2; die "Tributary did not start"; }
+  info "Tributary: ZooKeeper and $1 brokers up (data in $BENCH_RUN)" >&2
+}
+
+tributary_stop() {
+  TRIBUTARY_RUN="$BENCH_RUN" "$TRIBUTARY_ROOT/bin/cluster-stop" >"$BENCH_RUN/cluster-stop.log" 2>&1 \
+    || { cat "$BENCH_RUN/cluster-stop.log" >&2; warn "bin/cluster-stop reported a problem"; }
+}
+
+# --- Apache Kafka, from the reference harness --------------------------------------------------
+
+kafka_check() {
+  [[ -x $KAFKA_REFERENCE/start-brokers.sh ]] || die "the Kafka reference harness is not at $KAFKA_REFERENCE (set KAFKA_REFERENCE)"
+  if [[ ! -d $KAFKA_REF_WORK/lib ]]; then
+    info "Fetching Kafka 3.9.1 with $KAFKA_REFERENCE/setup.sh ..." >&2
+    "$KAFKA_REFERENCE/setup.sh" >&2 || die "the reference's setup.sh failed"
+  fi
+}
+
+# start-brokers.sh leaves zookeeper.session.timeout.ms at Kafka's default (18000). kafka.Kafka takes
+# --override key=value after its properties file, so the harness's brokers are started through a
+# `java` that appends the override when it starts kafka.Kafka (JAVA_HOME is how env.sh finds java).
+kafka_java_home() {
+  local home="$BENCH_RUN/kafka-java" real
+  real=$(command -v java)
+  mkdir -p "$home/bin"
+  cat >"$home/bin/java" <<JAVA
+#!/usr/bin/env bash
+for a in "\$@"; do
+  [[ \$a == kafka.Kafka ]] && exec "$real" "\$@" --override zookeeper.session.timeout.ms=$BENCH_ZK_SESSION_MS
+done
+exec "$real" "\$@"
+JAVA
+  chmod +x "$home/bin/java"
+  printf '%s' "$home"
+}
+
+kafka_start() {  # N
+  kafka_check
+  require_ports_free 2191 19092 19093 19094
+  mkdir -p "$BENCH_RUN"
+  "$KAFKA_REFERENCE/stop-all.sh" --wipe >/dev/null 2>&1 || true
+  "$KAFKA_REFERENCE/start-zk.sh" >&2 || die "the reference's ZooKeeper did not start"
+  JAVA_HOME=$(kafka_java_home) "$KAFKA_REFERENCE/start-brokers.sh" "$1" >&2 || die "the reference's Kafka brokers did not start"
+  info "Kafka 3.9.1: ZooKeeper and $1 brokers up (zookeeper.session.timeout.ms=$BENCH_ZK_SESSION_MS)" >&2
+}
+
+kafka_stop() {
+  "$KAFKA_REFERENCE/stop-all.sh" --wipe >&2 || warn "the reference's stop-all.sh reported a problem"
+}
+
+# Command lines the Java benchmarks use to find, restart and stop a broker {id} of each system.
+tributary_pid_file() { printf '%s' "$BENCH_RUN/broker-{id}/broker.pid"; }
+tributary_start_cmd() { printf 'TRIBUTARY_RUN=%q %q {id} >&2' "$BENCH_RUN" "$TRIBUTARY_ROOT/bin/broker-start"; }
+tributary_stop_cmd() { printf 'TRIBUTARY_RUN=%q %q {id} >&2' "$BENCH_RUN" "$TRIBUTARY_ROOT/bin/broker-stop"; }
+kafka_pid_file() { printf '%s' "$KAFKA_REF_WORK/cluster/run/broker-{id}.pid"; }
+kafka_start_cmd() { printf 'JAVA_HOME=%q %q 3 {id} >&2' "$BENCH_RUN/kafka-java" "$KAFKA_REFERENCE/start-brokers.sh"; }
+
+# Runs a benchmark main class of the cli module (client logging off: the figures go to stdout).
+run_bench_class() {
+  local main=$1
+  shift
+  build_if_needed >&2
+  java -Xmx512m -Dtributary.cli.log.level=ERROR -cp "$(module_classpath cli)" "io.tributary.cli.bench.$main" "$@"
+}
