@@ -13,7 +13,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
@@ -33,10 +36,12 @@ import org.slf4j.LoggerFactory;
  *   <li>ElectLeaders requests, written as znodes under {@code /admin/preferred_leader_elections}: each broker moves
  *       the listed partitions it leads.</li>
  * </ul>
+ * A new topic is checked a moment after it appears too: its first leaders are whoever won each latch, and
+ * the preferred replicas take over before it carries traffic rather than at the next periodic check.
  * Every broker acts only on partitions it leads, by the planned-move path ({@link LeadershipHandOver}), so
  * there is no central actor. Moves run one batch at a time on a dedicated thread.
  */
-public final class PreferredLeaderBalancer implements Closeable {
+public final class PreferredLeaderBalancer implements TopicMetadataCache.Listener, Closeable {
 
     private static final Logger log = LoggerFactory.getLogger(PreferredLeaderBalancer.class);
     private static final long MOVE_TIMEOUT_MS = 5_000;
@@ -48,9 +53,14 @@ public final class PreferredLeaderBalancer implements Closeable {
     private final ExecutorService mover;
     private final int imbalancePercentage;
     private final CuratorCache requests;
+    private final ScheduledExecutorService timers;
+    private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
+    private static final long NEW_TOPIC_CHECK_DELAY_MS = 500;
 
     public PreferredLeaderBalancer(int brokerId, CuratorFramework zk, ReplicaManager replicas, TopicMetadataCache metadata,
-                                   LeadershipHandOver handOver, ExecutorService mover, int imbalancePercentage) {
+                                   LeadershipHandOver handOver, ExecutorService mover, ScheduledExecutorService timers,
+                                   int imbalancePercentage) {
+        this.timers = timers;
         this.brokerId = brokerId;
         this.replicas = replicas;
         this.metadata = metadata;
@@ -60,8 +70,12 @@ public final class PreferredLeaderBalancer implements Closeable {
         this.requests = CuratorCache.build(zk, ZkPaths.preferredLeaderElections());
     }
 
-    /** Starts following ElectLeaders requests. */
-    public void start() {
+    /** Starts following ElectLeaders requests (and, when {@code balanceNewTopics}, topic creations). */
+    public void start(boolean balanceNewTopics) {
+        knownTopics.addAll(metadata.topics().keySet());
+        if (balanceNewTopics) {
+            metadata.addListener(this);
+        }
         requests.listenable().addListener(CuratorCacheListener.builder()
                 .forCreates(this::requested)
                 .build(), mover);
@@ -80,6 +94,18 @@ public final class PreferredLeaderBalancer implements Closeable {
                 handOver.run(moves, MOVE_TIMEOUT_MS, false, "preferred-leader rebalance for broker(s) " + imbalanced);
             }
         });
+    }
+
+    @Override
+    public void topicChanged(TopicMetadata topic) {
+        if (knownTopics.add(topic.name())) {
+            timers.schedule(this::checkImbalance, NEW_TOPIC_CHECK_DELAY_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void topicDeleted(String topic) {
+        knownTopics.remove(topic);
     }
 
     /** Brokers for which more than the allowed share of the partitions they prefer is led by others. */
@@ -128,6 +154,7 @@ public final class PreferredLeaderBalancer implements Closeable {
 
     @Override
     public void close() {
+        metadata.removeListener(this);
         requests.close();
         mover.shutdownNow();
     }
