@@ -59,7 +59,7 @@ public final class FailoverDemo implements Callable<Integer> {
     @Option(names = "--down-ms", defaultValue = "3000", description = "How long the killed broker stays down (default: ${DEFAULT-VALUE}).")
     long downMs;
 
-    @Option(names = "--leadership-wait-ms", defaultValue = "5000",
+    @Option(names = "--leadership-wait-ms", defaultValue = "15000",
             description = "How long to watch whether the restarted broker leads its preferred partitions again (default: ${DEFAULT-VALUE}).")
     long leadershipWaitMs;
 
@@ -242,10 +242,10 @@ public final class FailoverDemo implements Callable<Integer> {
             }
             Thread.sleep(100);
         } while (System.nanoTime() < deadline);
-        say("Broker " + victim + " stays a follower: it is the preferred leader (first replica) of partition"
-                + (preferredPartitions.size() == 1 ? " " : "s ") + join(preferredPartitions)
-                + ", but Tributary does not move leadership back to the preferred replica yet (Kafka's"
-                + " auto.leader.rebalance.enable). Watched " + leadershipWaitMs + " ms.");
+        say("Broker " + victim + " is still a follower of partition" + (preferredPartitions.size() == 1 ? " " : "s ")
+                + join(preferredPartitions) + " after " + leadershipWaitMs + " ms: leadership moves back to the preferred"
+                + " replica at the brokers' next imbalance check (leader.imbalance.check.interval.seconds), or at once with"
+                + " kafka-leader-election --election-type preferred.");
     }
 
     private void printSummary(DeliveryLedger.Summary s, DemoTraffic traffic, boolean complete, Map<Integer, PartitionInfo> takeovers) {

@@ -120,18 +120,23 @@ final class OffsetLookup {
         Map<TopicPartition, Long> remaining = new LinkedHashMap<>(timestamps);
         Map<TopicPartition, Long> found = new HashMap<>();
         TributaryException last = null;
+        boolean staleLeaders = false;
         while (true) {
-            if (remaining.keySet().stream().anyMatch(tp -> metadata.snapshot().leaderFor(tp).isEmpty())) {
+            // A leader that moved (NOT_LEADER_OR_FOLLOWER, a fenced epoch, a dropped connection) is only flagged by
+            // the failed request: nothing else refreshes the metadata while this call blocks, so refresh here.
+            if (staleLeaders || remaining.keySet().stream().anyMatch(tp -> metadata.snapshot().leaderFor(tp).isEmpty())) {
                 metadata.awaitRefresh(deadlineMs);
             }
             Result r = FutureWaits.await(lookup(remaining), deadlineMs, "ListOffsets for " + remaining.keySet());
             found.putAll(r.offsets());
             r.offsets().keySet().forEach(remaining::remove);
+            staleLeaders = false;
             for (Map.Entry<TopicPartition, TributaryException> e : r.errors().entrySet()) {
                 if (!e.getValue().retriable()) {
                     throw e.getValue();
                 }
                 last = e.getValue();
+                staleLeaders |= !(e.getValue() instanceof ApiException api) || api.error().exception() instanceof InvalidMetadataException;
             }
             if (remaining.isEmpty()) {
                 return found;
