@@ -1,7 +1,7 @@
 # Shared functions for the benchmark scripts (bin/bench-*). Sourced after common.sh, never run.
 #
 # The benchmarks compare Tributary with Apache Kafka 3.9.1 from the reference harness
-# (KAFKA_REFERENCE, default ../shared/kafka-reference beside the checkout), measured in turn on the
+# (a directory with its setup.sh, start-zk.sh, start-brokers.sh and bench.sh, set in KAFKA_REFERENCE), measured in turn on the
 # same machine and never at the same time. Tributary runs from its own run directory (run/bench/),
 # so a benchmark never touches the data of the cluster bin/cluster-start keeps in run/.
 
