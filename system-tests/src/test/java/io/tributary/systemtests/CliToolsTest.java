@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CliToolsTest {
 
     private static final Pattern DESCRIBED_PARTITION =
-            Pattern.compile("Partition: (\\d+)\\s+Leader: (\\d+)\\s+Replicas: (\\d+)\\s+Isr: (\\d+)");
+            Pattern.compile("Partition: (\\d+)\\s+Leader: (\\d+)\\s+LeaderEpoch: \\d+\\s+Replicas: (\\d+)\\s+Isr: (\\d+)");
     private static final Pattern CONSUMED = Pattern.compile("Partition:(\\d+)\\tOffset:(\\d+)\\t([^\\t]*)\\t(.*)");
 
     @RegisterExtension
