@@ -210,10 +210,10 @@ public final class Broker implements AutoCloseable {
         registry.addListener(replicas);
         replicas.activate(metadata::topics);
         PreferredLeaderBalancer balancer = new PreferredLeaderBalancer(brokerId, zk, replicas, metadata,
-                new LeadershipHandOver(brokerId, zkPool), Executors.newSingleThreadExecutor(threads("leader-balancer")), timers,
+                new LeadershipHandOver(brokerId, zkPool), Executors.newSingleThreadExecutor(threads("leader-balancer")),
                 config.get(BrokerConfig.LEADER_IMBALANCE_PER_BROKER_PERCENTAGE));
         toClose.add(balancer);
-        balancer.start(config.get(BrokerConfig.AUTO_LEADER_REBALANCE_ENABLE));
+        balancer.start();
         PeerFailureDetector failureDetector = new PeerFailureDetector(brokerId, registry, fencer);
         toClose.add(failureDetector);
         failureDetector.start();

@@ -13,10 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
@@ -36,12 +33,10 @@ import org.slf4j.LoggerFactory;
  *   <li>ElectLeaders requests, written as znodes under {@code /admin/preferred_leader_elections}: each broker moves
  *       the listed partitions it leads.</li>
  * </ul>
- * A new topic is checked a moment after it appears too: its first leaders are whoever won each latch, and
- * the preferred replicas take over before it carries traffic rather than at the next periodic check.
  * Every broker acts only on partitions it leads, by the planned-move path ({@link LeadershipHandOver}), so
  * there is no central actor. Moves run one batch at a time on a dedicated thread.
  */
-public final class PreferredLeaderBalancer implements TopicMetadataCache.Listener, Closeable {
+public final class PreferredLeaderBalancer implements Closeable {
 
     private static final Logger log = LoggerFactory.getLogger(PreferredLeaderBalancer.class);
     private static final long MOVE_TIMEOUT_MS = 5_000;
@@ -53,14 +48,9 @@ public final class PreferredLeaderBalancer implements TopicMetadataCache.Listene
     private final ExecutorService mover;
     private final int imbalancePercentage;
     private final CuratorCache requests;
-    private final ScheduledExecutorService timers;
-    private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
-    private static final long NEW_TOPIC_CHECK_DELAY_MS = 500;
 
     public PreferredLeaderBalancer(int brokerId, CuratorFramework zk, ReplicaManager replicas, TopicMetadataCache metadata,
-                                   LeadershipHandOver handOver, ExecutorService mover, ScheduledExecutorService timers,
-                                   int imbalancePercentage) {
-        this.timers = timers;
+                                   LeadershipHandOver handOver, ExecutorService mover, int imbalancePercentage) {
         this.brokerId = brokerId;
         this.replicas = replicas;
         this.metadata = metadata;
@@ -70,12 +60,8 @@ public final class PreferredLeaderBalancer implements TopicMetadataCache.Listene
         this.requests = CuratorCache.build(zk, ZkPaths.preferredLeaderElections());
     }
 
-    /** Starts following ElectLeaders requests (and, when {@code balanceNewTopics}, topic creations). */
-    public void start(boolean balanceNewTopics) {
-        knownTopics.addAll(metadata.topics().keySet());
-        if (balanceNewTopics) {
-            metadata.addListener(this);
-        }
+    /** Starts following ElectLeaders requests. */
+    public void start() {
         requests.listenable().addListener(CuratorCacheListener.builder()
                 .forCreates(this::requested)
                 .build(), mover);
@@ -94,18 +80,6 @@ public final class PreferredLeaderBalancer implements TopicMetadataCache.Listene
                 handOver.run(moves, MOVE_TIMEOUT_MS, false, "preferred-leader rebalance for broker(s) " + imbalanced);
             }
         });
-    }
-
-    @Override
-    public void topicChanged(TopicMetadata topic) {
-        if (knownTopics.add(topic.name())) {
-            timers.schedule(this::checkImbalance, NEW_TOPIC_CHECK_DELAY_MS, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    @Override
-    public void topicDeleted(String topic) {
-        knownTopics.remove(topic);
     }
 
     /** Brokers for which more than the allowed share of the partitions they prefer is led by others. */
@@ -154,7 +128,6 @@ public final class PreferredLeaderBalancer implements TopicMetadataCache.Listene
 
     @Override
     public void close() {
-        metadata.removeListener(this);
         requests.close();
         mover.shutdownNow();
     }

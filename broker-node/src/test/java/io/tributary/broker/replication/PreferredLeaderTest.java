@@ -91,12 +91,6 @@ class PreferredLeaderTest {
     }
 
     @Test
-    void aNewTopicEndsUpLedByItsPreferredReplicas() throws Exception {
-        start(Map.of()); // the periodic check is 300 s away: only the new-topic check can do it
-        await().atMost(Duration.ofSeconds(30)).until(this::allLedByPreferred);
-    }
-
-    @Test
     void theImbalanceCheckMovesLeadershipBackByItself() throws Exception {
         start(Map.of("leader.imbalance.check.interval.seconds", "1"));
         int preferredSomewhere = partitions().get(0).replicas().get(0).id();
