@@ -3,6 +3,7 @@ package io.tributary.client.admin;
 import io.tributary.client.common.ApiException;
 import io.tributary.client.common.Node;
 import io.tributary.client.common.TimeoutException;
+import io.tributary.client.common.TopicPartition;
 import io.tributary.client.common.TributaryException;
 import io.tributary.client.network.ClientResponse;
 import io.tributary.client.network.ClusterSnapshot;
@@ -46,6 +47,7 @@ public final class Admin implements AutoCloseable {
     private final AdminConfig config;
     private final ConnectionPool pool;
     private final MetadataCache metadata;
+    private final GroupAdmin groups;
 
     public Admin(Properties properties) {
         this(AdminConfig.from(properties));
@@ -55,6 +57,7 @@ public final class Admin implements AutoCloseable {
         this.config = config;
         this.pool = new ConnectionPool(config.clientId(), config.connectionSetupTimeoutMs(), config.requestTimeoutMs());
         this.metadata = new MetadataCache(pool, config.bootstrapServers(), Long.MAX_VALUE, config.retryBackoffMs(), false);
+        this.groups = new GroupAdmin(config, pool, metadata);
     }
 
     /**
@@ -156,6 +159,49 @@ public final class Admin implements AutoCloseable {
         ClusterSnapshot cluster = fetchMetadata(List.of(), "describe cluster");
         List<Node> brokers = cluster.brokers().values().stream().sorted(Comparator.comparingInt(Node::id)).toList();
         return new ClusterDescription(cluster.clusterId(), cluster.controller(), brokers);
+    }
+
+    // --- Consumer groups: each call goes to the group's coordinator (see GroupAdmin for the retries) ---
+
+    /** Every group of the cluster (ListGroups to every broker, merged), sorted by group id. */
+    public List<GroupListing> listGroups() {
+        return groups.listGroups();
+    }
+
+    /**
+     * Describes groups with their members and, for consumer groups, each member's assignment. A group the
+     * coordinator does not know comes back in state Dead with no members.
+     *
+     * @throws ApiException naming the group and the error, e.g. GROUP_AUTHORIZATION_FAILED
+     */
+    public Map<String, GroupDescription> describeGroups(Collection<String> groupIds) {
+        return groups.describeGroups(groupIds);
+    }
+
+    /** The group's committed offsets (OffsetFetch for all topics); partitions without a commit are absent. */
+    public Map<TopicPartition, Long> listGroupOffsets(String groupId) {
+        return groups.listGroupOffsets(groupId);
+    }
+
+    /**
+     * Commits offsets for the group as a simple consumer (generation -1, no member id), as Kafka's admin
+     * client does, which the coordinator accepts only while the group has no members.
+     *
+     * @throws ApiException UNKNOWN_MEMBER_ID (or ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS) with a message
+     *                      saying the group is not empty; or the first partition error
+     */
+    public void alterGroupOffsets(String groupId, Map<TopicPartition, Long> offsets) {
+        groups.alterGroupOffsets(groupId, offsets);
+    }
+
+    /** @throws ApiException GROUP_NOT_EMPTY, GROUP_ID_NOT_FOUND ...; tries every group, then names each failure */
+    public void deleteGroups(Collection<String> groupIds) {
+        groups.deleteGroups(groupIds);
+    }
+
+    /** Deletes the group's committed offsets of these partitions (OffsetDelete). */
+    public void deleteGroupOffsets(String groupId, Collection<TopicPartition> partitions) {
+        groups.deleteGroupOffsets(groupId, partitions);
     }
 
     @Override
