@@ -208,6 +208,19 @@ public final class Consumer<K, V> implements AutoCloseable {
         return listOffsets(partitions, ListOffsetsRequests.LATEST_TIMESTAMP);
     }
 
+    /**
+     * For each partition, the offset of the first record whose timestamp is at or after {@code timestampMs}
+     * (ListOffsets by time); partitions without such a record are absent. Blocks up to request.timeout.ms.
+     */
+    public Map<TopicPartition, Long> offsetsForTime(Collection<TopicPartition> partitions, long timestampMs) {
+        if (timestampMs < 0) {
+            throw new IllegalArgumentException("timestampMs must be >= 0 but was " + timestampMs);
+        }
+        Map<TopicPartition, Long> offsets = listOffsets(partitions, timestampMs);
+        offsets.values().removeIf(offset -> offset < 0); // -1: no record that late
+        return offsets;
+    }
+
     private Map<TopicPartition, Long> listOffsets(Collection<TopicPartition> partitions, long timestamp) {
         acquire();
         try {
