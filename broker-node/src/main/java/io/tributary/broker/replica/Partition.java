@@ -73,6 +73,7 @@ public final class Partition {
     private volatile int minInsyncReplicas;
     private volatile List<Integer> replicas;
     private volatile IsrWriter isrWriter = isr -> CompletableFuture.completedFuture(false);
+    private volatile PartitionRoleListener roleListener;
     /** Followers being added to the ISR: counted for the high watermark before the CAS lands (never fewer). */
     private Set<Integer> pendingIsrAdditions = Set.of();
     private long leaderEpochStartOffset;
@@ -182,6 +183,26 @@ public final class Partition {
         this.isrWriter = isrWriter;
     }
 
+    void setRoleListener(PartitionRoleListener roleListener) {
+        this.roleListener = roleListener;
+    }
+
+    private void tellRoleListener(boolean leading, int leaderEpoch) {
+        PartitionRoleListener listener = roleListener;
+        if (listener == null) {
+            return;
+        }
+        try {
+            if (leading) {
+                listener.becameLeader(this, leaderEpoch);
+            } else {
+                listener.resigned(this);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Broker {}: a role listener of {} failed", brokerId, topicPartition, e);
+        }
+    }
+
     /** Runs {@code task} on the partition's writer, after every write queued before it. */
     public <T> CompletableFuture<T> onWriter(Supplier<T> task) {
         CompletableFuture<T> result = new CompletableFuture<>();
@@ -235,6 +256,7 @@ public final class Partition {
                     topicPartition, leaderEpoch, isr, partitionLog.logEndOffset(), highWatermark);
             maybeAdvanceHighWatermark();
             notifyDataListeners();
+            tellRoleListener(true, leaderEpoch);
         });
     }
 
@@ -253,6 +275,7 @@ public final class Partition {
                 + topicPartition + " (" + reason + ")"));
         if (wasLeader) {
             log.info("Broker {}: no longer leader of {}: {}", brokerId, topicPartition, reason);
+            tellRoleListener(false, -1);
         }
         notifyDataListeners();
     }

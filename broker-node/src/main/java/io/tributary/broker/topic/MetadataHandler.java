@@ -137,7 +137,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         MetadataResponseTopic result = new MetadataResponseTopic()
                 .setName(topic.name())
                 .setErrorCode(Errors.NONE.code())
-                .setIsInternal(false);
+                .setIsInternal(topic.name().equals("__consumer_offsets")); // the group coordinator's topic
         if (version >= 10) {
             result.setTopicId(TopicLookup.idOf(topic));
         }
