@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
@@ -73,7 +74,11 @@ public final class CoordinatorShards implements PartitionRoleListener {
         CoordinatorShard shard = shards.remove(tp.partition());
         if (shard != null) {
             shard.unload();
-            lane(tp.partition()).execute(() -> unloadGroups(shard));
+            try {
+                lane(tp.partition()).execute(() -> unloadGroups(shard));
+            } catch (RejectedExecutionException shuttingDown) {
+                unloadGroups(shard); // the pool stopped before the replicas: unload here, it only cancels and answers
+            }
         }
     }
 
