@@ -111,7 +111,8 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         } catch (ApiError e) {
             return missing.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code());
         }
-        if (!allowAutoCreate) {
+        // __consumer_offsets is created by the group coordinator with its own configs, never by auto-creation.
+        if (!allowAutoCreate || name.equals("__consumer_offsets")) {
             return missing.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         }
         autoCreate(name);
