@@ -187,8 +187,11 @@ final class ClassicGroup {
         }
     }
 
-    /** Whether nothing is left to keep: no members, no offsets. */
-    boolean isEmptyAndWithoutOffsets() {
-        return is(GroupState.EMPTY) && members.isEmpty() && offsets.isEmpty() && pendingMembers.isEmpty();
+    /** Applies a tombstone written at {@code tombstoneOffset}, unless a commit written after it is already applied. */
+    void applyTombstone(TopicPartition tp, long tombstoneOffset) {
+        CommittedOffset current = offsets.get(tp);
+        if (current != null && current.recordOffset() < tombstoneOffset) {
+            offsets.remove(tp);
+        }
     }
 }

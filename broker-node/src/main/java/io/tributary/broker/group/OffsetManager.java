@@ -327,7 +327,7 @@ public final class OffsetManager {
                     return new OffsetDeleteResponseData().setErrorCode(GroupLogAppender.asGroupError(failure).error().code());
                 }
                 synchronized (group) {
-                    deletable.forEach(group.offsets::remove);
+                    deletable.forEach(tp -> group.applyTombstone(tp, offset));
                 }
                 log.info("Broker {}: deleted the committed offsets of group {} for {}", brokerId, group.groupId, deletable);
                 return response;
@@ -371,22 +371,12 @@ public final class OffsetManager {
             }
             for (ClassicGroup group : List.copyOf(shard.groups.values())) {
                 synchronized (group) {
-                    if (!group.is(GroupState.EMPTY)) {
+                    OffsetExpiry.Expired selected = OffsetExpiry.select(group, now, settings.retentionMs());
+                    if (selected.isEmpty()) {
                         continue;
                     }
-                    List<TopicPartition> expired = new ArrayList<>();
-                    for (Map.Entry<TopicPartition, CommittedOffset> entry : group.offsets.entrySet()) {
-                        long base = group.protocolType != null ? group.stateTimestamp() : entry.getValue().commitTimestamp();
-                        if (now - base >= settings.retentionMs()) {
-                            expired.add(entry.getKey());
-                        }
-                    }
-                    boolean stale = group.protocolType == null || now - group.stateTimestamp() >= settings.retentionMs();
-                    boolean removeGroup = expired.size() == group.offsets.size() && stale && group.pendingMembers.isEmpty()
-                            && (!expired.isEmpty() || group.protocolType != null);
-                    if (expired.isEmpty() && !removeGroup) {
-                        continue;
-                    }
+                    List<TopicPartition> expired = selected.offsets();
+                    boolean removeGroup = selected.removeGroup();
                     List<SimpleRecord> tombstones = new ArrayList<>();
                     expired.forEach(tp -> tombstones.add(GroupRecords.offsetRecord(group.groupId, tp, null, now)));
                     if (removeGroup) {
@@ -398,7 +388,7 @@ public final class OffsetManager {
                             return;
                         }
                         synchronized (group) {
-                            expired.forEach(tp -> group.offsets.remove(tp));
+                            expired.forEach(tp -> group.applyTombstone(tp, offset));
                             if (removeGroup && group.is(GroupState.EMPTY) && group.offsets.isEmpty() && group.members.isEmpty()) {
                                 group.restore(GroupState.DEAD, System.currentTimeMillis());
                                 shard.groups.remove(group.groupId, group);
