@@ -144,6 +144,11 @@ public final class CoordinatorShards implements PartitionRoleListener {
         }
         int partition = offsetsTopic.partitionFor(groupId);
         CoordinatorShard shard = shards.get(partition);
+        if ((shard == null || !shard.isCurrent()) && ledHereByMetadata(partition)) {
+            // ZooKeeper names this broker already; the replica is about to lead and load: retry here, not elsewhere.
+            throw new ApiError(Errors.COORDINATOR_LOAD_IN_PROGRESS, "broker " + brokerId + " is about to load "
+                    + OffsetsTopic.NAME + "-" + partition);
+        }
         if (shard == null || !shard.isCurrent()) {
             throw new ApiError(Errors.NOT_COORDINATOR, "broker " + brokerId + " does not coordinate group " + groupId
                     + " (" + OffsetsTopic.NAME + "-" + partition + ")");
@@ -153,6 +158,10 @@ public final class CoordinatorShards implements PartitionRoleListener {
                     + OffsetsTopic.NAME + "-" + partition);
         }
         return shard;
+    }
+
+    private boolean ledHereByMetadata(int partition) {
+        return offsetsTopic.partition(partition).map(p -> p.leader() == brokerId).orElse(false);
     }
 
     /** Whether this broker leads the group's offsets partition and has loaded it (for FindCoordinator's fast path). */

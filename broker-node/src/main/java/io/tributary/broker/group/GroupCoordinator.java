@@ -241,7 +241,9 @@ public final class GroupCoordinator implements CoordinatorShards.Listener {
         log.info("Broker {}: static member {} of group {} rejoined; member id {} replaces {}", brokerId,
                 join.groupInstanceId, group.groupId, newId, oldId);
         CompletableFuture<JoinGroupResponseData> response = new CompletableFuture<>();
-        if (group.is(GroupState.STABLE) && sameProtocols) {
+        // A restarted leader may keep the assignment only if it can be told to skip computing one (v9, KIP-814);
+        // an older leader would compute a new one that nobody receives, so it rebalances instead.
+        if (group.is(GroupState.STABLE) && sameProtocols && (!wasLeader || join.version >= 9)) {
             int generation = group.generationId;
             GroupRecords.GroupValue snapshot = GroupSnapshots.snapshot(group);
             appender.append(shard, List.of(GroupRecords.groupRecord(group.groupId, snapshot, System.currentTimeMillis())))
@@ -265,10 +267,8 @@ public final class GroupCoordinator implements CoordinatorShards.Listener {
                             }
                             resetSession(shard, group, current);
                             JoinGroupResponseData answer = joinResponse(group, current, join.version, wasLeader);
-                            if (wasLeader && join.version >= 9) {
+                            if (wasLeader) {
                                 answer.setSkipAssignment(true); // KIP-814: the leader keeps the current assignment
-                            } else if (wasLeader) {
-                                answer.setMembers(new ArrayList<>());
                             }
                             response.complete(answer);
                         }

@@ -145,4 +145,39 @@ class GroupMembershipTest {
         awaitAssignment(consumers, 2);
         consumers.forEach(c -> assertEquals(3, c.assignment().size()));
     }
+
+    @Test
+    void aRestartedStaticMemberGetsItsPartitionsBackWithoutARebalance() {
+        java.util.concurrent.atomic.AtomicInteger survivorRevocations = new java.util.concurrent.atomic.AtomicInteger();
+        KafkaConsumer<String, String> survivor = clients.consumer("static", Map.of("group.instance.id", "survivor"));
+        survivor.subscribe(List.of(TOPIC), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
+                if (!partitions.isEmpty()) {
+                    survivorRevocations.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+            }
+        });
+        KafkaConsumer<String, String> restarting = clients.consumer("static", Map.of("group.instance.id", "restarting"));
+        restarting.subscribe(List.of(TOPIC));
+        List<KafkaConsumer<String, String>> both = new ArrayList<>(List.of(survivor, restarting));
+        awaitAssignment(both, 2);
+        Set<TopicPartition> before = Set.copyOf(restarting.assignment());
+        int revocationsBefore = survivorRevocations.get();
+
+        clients.closeQuietly(restarting); // a static member does not leave on close: its place waits for its session
+        KafkaConsumer<String, String> restarted = clients.consumer("static", Map.of("group.instance.id", "restarting"));
+        restarted.subscribe(List.of(TOPIC));
+        both.set(1, restarted);
+        awaitAssignment(both, 2);
+        assertEquals(before, restarted.assignment(), "the instance gets its partitions back");
+        for (int i = 0; i < 10; i++) {
+            GroupClients.pollAll(both, new HashMap<>());
+        }
+        assertEquals(revocationsBefore, survivorRevocations.get(), "the other member never gave up its partitions");
+    }
 }

@@ -83,6 +83,10 @@ class GroupProtocolErrorsTest {
                     new FindCoordinatorRequestData().setKey(group), (short) 3)).data();
             return response.errorCode() == Errors.NONE.code() && response.nodeId() == 1;
         });
+        // The leader named in ZooKeeper still has to load the partition: a describe succeeds once it has.
+        await("groups of " + group + " loaded").atMost(Duration.ofSeconds(30)).until(() -> ((org.apache.kafka.common.requests.DescribeGroupsResponse)
+                send(new org.apache.kafka.common.message.DescribeGroupsRequestData().setGroups(List.of(group)), (short) 5))
+                .data().groups().get(0).errorCode() == Errors.NONE.code());
     }
 
     private static JoinGroupRequestData join(String group, String memberId, String instanceId, String protocol, byte[] metadata) {
@@ -222,10 +226,14 @@ class GroupProtocolErrorsTest {
         assertTrue(old.memberId().startsWith("instance-1-"));
         assertEquals(Errors.NONE.code(), sendSync("g-static", old.memberId(), "instance-1", 1, assign(old.memberId(), "kept")).errorCode());
 
-        JoinGroupResponseData restarted = sendJoin(join("g-static", "", "instance-1", "range", bytes("m1")));
+        // JoinGroup v9 can tell the restarted leader to keep the assignment (KIP-814): no rebalance.
+        JoinGroupResponseData restarted = ((org.apache.kafka.common.requests.JoinGroupResponse) send(
+                join("g-static", "", "instance-1", "range", bytes("m1")), (short) 9)).data();
         assertEquals(Errors.NONE.code(), restarted.errorCode());
         assertNotEquals(old.memberId(), restarted.memberId());
         assertEquals(1, restarted.generationId(), "same protocols in a Stable group: no rebalance");
+        assertTrue(restarted.skipAssignment(), "the leader is told to keep the assignment");
+        assertEquals(restarted.memberId(), restarted.leader());
         SyncGroupResponseData synced = sendSync("g-static", restarted.memberId(), "instance-1", 1, List.of());
         assertArrayEquals(bytes("kept"), synced.assignment(), "the instance keeps its assignment");
 
