@@ -137,4 +137,52 @@ class CoordinatorFailoverTest {
     void commitsSurviveAControlledShutdownOfTheCoordinator() throws Exception {
         commitsSurviveTheCoordinator(true);
     }
+
+    @Test
+    void aGroupConsumingThroughACoordinatorFailureMissesNoRecord() throws Exception {
+        startCluster(false);
+        List<String> produced = clients.produce(TOPIC, 2, 400);
+        List<KafkaConsumer<String, String>> consumers = List.of(
+                clients.consumer(GROUP, Map.of("max.poll.records", "20", "client.id", "c1")),
+                clients.consumer(GROUP, Map.of("max.poll.records", "20", "client.id", "c2")));
+        consumers.forEach(c -> c.subscribe(List.of(TOPIC)));
+        java.util.Set<String> processed = new java.util.HashSet<>();
+        boolean coordinatorStopped = false;
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (processed.size() < produced.size() && System.nanoTime() < deadline) {
+            for (KafkaConsumer<String, String> consumer : consumers) {
+                try {
+                    for (var record : consumer.poll(Duration.ofMillis(50))) {
+                        processed.add(record.value());
+                    }
+                    consumer.commitSync(); // at-least-once: commit what this poll returned
+                } catch (org.apache.kafka.common.errors.RetriableException
+                         | org.apache.kafka.clients.consumer.CommitFailedException
+                         | org.apache.kafka.common.errors.RebalanceInProgressException e) {
+                    // a rebalance or a coordinator change: the records are delivered again, which at-least-once allows
+                }
+            }
+            if (!coordinatorStopped && processed.size() >= produced.size() / 3) {
+                int coordinator = coordinatorOf(GROUP, 1);
+                if (coordinator > 0) {
+                    cluster.stop(coordinator); // mid-consumption, without handing anything over
+                    coordinatorStopped = true;
+                }
+            }
+        }
+        assertTrue(coordinatorStopped, "the coordinator was stopped while the group consumed");
+        assertEquals(Set.copyOf(produced), processed, "every record was processed by the group");
+        try (Admin admin = clients.admin()) {
+            await("final commits").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                for (KafkaConsumer<String, String> consumer : consumers) {
+                    consumer.poll(Duration.ofMillis(50));
+                    consumer.commitSync();
+                }
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
+                        .partitionsToOffsetAndMetadata().get();
+                return committed.get(P0) != null && committed.get(P0).offset() == 200
+                        && committed.get(P1) != null && committed.get(P1).offset() == 200;
+            });
+        }
+    }
 }
