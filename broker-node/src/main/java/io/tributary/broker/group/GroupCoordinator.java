@@ -3,9 +3,11 @@ package io.tributary.broker.group;
 import io.tributary.broker.protocol.ApiError;
 import io.tributary.broker.protocol.RequestContext;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -184,7 +186,7 @@ public final class GroupCoordinator implements CoordinatorShards.Listener {
 
     /** Whether the group would still have a common protocol with this member's new list. */
     private static boolean supportsWithout(ClassicGroup group, String memberId, JoinRequest join) {
-        java.util.Set<String> common = new java.util.HashSet<>(join.protocols.keySet());
+        Set<String> common = new HashSet<>(join.protocols.keySet());
         group.members.values().stream().filter(m -> !m.memberId.equals(memberId)).forEach(m -> common.retainAll(m.protocols.keySet()));
         return !common.isEmpty();
     }

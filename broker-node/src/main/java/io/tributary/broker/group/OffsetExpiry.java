@@ -8,7 +8,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Which committed offsets of a group have expired (offsets.retention.minutes, KIP-211): only groups that are
  * Empty lose offsets; for a group that had members the clock starts when it became empty, for a group that never
- * had any (simple consumers, --reset-offsets) at each commit. A group left with no offsets is removed as well.
+ * had any (simple consumers, --reset-offsets) at each commit. An empty group left with no offsets is removed as well
+ * (also one that never had any: a join that never came back with its member id).
  */
 final class OffsetExpiry {
 
@@ -28,7 +29,6 @@ final class OffsetExpiry {
             return new Expired(List.of(), false);
         }
         boolean managed = group.protocolType != null;
-        boolean emptyLongEnough = now - group.stateTimestamp() >= retentionMs;
         List<TopicPartition> expired = new ArrayList<>();
         for (Map.Entry<TopicPartition, CommittedOffset> entry : group.offsets.entrySet()) {
             long since = managed ? group.stateTimestamp() : entry.getValue().commitTimestamp();
@@ -36,9 +36,7 @@ final class OffsetExpiry {
                 expired.add(entry.getKey());
             }
         }
-        boolean nothingLeft = expired.size() == group.offsets.size();
-        // A group that never had members exists only for its offsets; one that had members also for its metadata.
-        boolean removeGroup = nothingLeft && (managed ? emptyLongEnough : !expired.isEmpty());
-        return new Expired(expired, removeGroup);
+        // An empty group with no offsets left has nothing to keep (as in Kafka's cleanup): it goes too.
+        return new Expired(expired, expired.size() == group.offsets.size());
     }
 }

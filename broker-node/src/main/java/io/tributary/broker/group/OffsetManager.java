@@ -3,11 +3,15 @@ package io.tributary.broker.group;
 import io.tributary.broker.protocol.ApiError;
 import io.tributary.broker.protocol.RequestContext;
 import io.tributary.coordinator.metadata.TopicMetadataCache;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
@@ -257,7 +261,7 @@ public final class OffsetManager {
     private Map<String, List<PartitionOffset>> fetchGroup(String groupId, List<TopicRequest> wanted) {
         CoordinatorShard shard = shards.shardFor(groupId);
         ClassicGroup group = shard.groups.get(groupId);
-        Map<String, List<PartitionOffset>> result = new java.util.LinkedHashMap<>();
+        Map<String, List<PartitionOffset>> result = new LinkedHashMap<>();
         if (group == null) {
             if (wanted != null) {
                 wanted.forEach(t -> result.put(t.name, t.partitions.stream().map(p -> new PartitionOffset(p, -1, -1, "")).toList()));
@@ -299,7 +303,7 @@ public final class OffsetManager {
                 if (group.is(GroupState.DEAD)) {
                     throw new ApiError(Errors.GROUP_ID_NOT_FOUND, "group " + request.groupId() + " does not exist");
                 }
-                java.util.Set<String> subscribed = subscribedTopics(group);
+                Set<String> subscribed = subscribedTopics(group);
                 long now = System.currentTimeMillis();
                 List<SimpleRecord> tombstones = new ArrayList<>();
                 for (OffsetDeleteRequestData.OffsetDeleteRequestTopic topic : request.topics()) {
@@ -338,8 +342,8 @@ public final class OffsetManager {
     }
 
     /** The topics the group's consumers subscribe to; offsets of those may not be deleted while it has members. */
-    private static java.util.Set<String> subscribedTopics(ClassicGroup group) {
-        java.util.Set<String> topics = new java.util.HashSet<>();
+    private static Set<String> subscribedTopics(ClassicGroup group) {
+        Set<String> topics = new HashSet<>();
         if (group.members.isEmpty() || !"consumer".equals(group.protocolType) || group.protocolName == null) {
             return topics;
         }
@@ -349,7 +353,7 @@ public final class OffsetManager {
                 continue;
             }
             try {
-                topics.addAll(ConsumerProtocol.deserializeSubscription(java.nio.ByteBuffer.wrap(metadata)).topics());
+                topics.addAll(ConsumerProtocol.deserializeSubscription(ByteBuffer.wrap(metadata)).topics());
             } catch (RuntimeException e) {
                 log.debug("Group {}: unreadable subscription of member {}", group.groupId, member.memberId);
             }
@@ -389,7 +393,7 @@ public final class OffsetManager {
                         }
                         synchronized (group) {
                             expired.forEach(tp -> group.applyTombstone(tp, offset));
-                            if (removeGroup && group.is(GroupState.EMPTY) && group.offsets.isEmpty() && group.members.isEmpty()) {
+                            if (removeGroup && group.is(GroupState.EMPTY) && group.offsets.isEmpty() && group.pendingMembers.isEmpty()) {
                                 group.restore(GroupState.DEAD, System.currentTimeMillis());
                                 shard.groups.remove(group.groupId, group);
                             }

@@ -53,6 +53,17 @@ class OffsetExpiryTest {
     }
 
     @Test
+    void anEmptyGroupWithoutOffsetsIsRemovedButNotOneWithAPendingMember() {
+        ClassicGroup group = new ClassicGroup("abandoned", 0);
+        group.pendingMembers.put("m-1", null);
+        assertTrue(OffsetExpiry.select(group, 1, RETENTION).isEmpty(), "a member id was handed out and may come back");
+        group.pendingMembers.clear();
+        OffsetExpiry.Expired expired = OffsetExpiry.select(group, 1, RETENTION);
+        assertTrue(expired.offsets().isEmpty());
+        assertTrue(expired.removeGroup());
+    }
+
+    @Test
     void aTombstoneDoesNotRemoveACommitWrittenAfterIt() {
         ClassicGroup group = new ClassicGroup("race", 0);
         group.offsets.put(A, committedAt(1_000, 40));
