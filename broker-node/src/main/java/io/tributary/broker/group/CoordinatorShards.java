@@ -55,6 +55,12 @@ public final class CoordinatorShards implements PartitionRoleListener {
         if (!OffsetsTopic.isOffsetsTopic(tp.topic())) {
             return;
         }
+        CoordinatorShard current = shards.get(tp.partition());
+        if (current != null && current.isCurrent() && current.leaderEpoch == leaderEpoch) {
+            // The same term resumed (a ZooKeeper connection blip): nothing was lost, the groups stay as they are.
+            log.info("Broker {}: still coordinating {}", brokerId, current);
+            return;
+        }
         CoordinatorShard shard = new CoordinatorShard(tp.partition(), partition, leaderEpoch);
         CoordinatorShard previous = shards.put(tp.partition(), shard);
         if (previous != null) {

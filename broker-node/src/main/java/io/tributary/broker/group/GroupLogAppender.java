@@ -25,7 +25,8 @@ final class GroupLogAppender {
         if (!shard.isCurrent()) {
             return CompletableFuture.failedFuture(new ApiError(Errors.NOT_COORDINATOR, "no longer leading " + shard));
         }
-        return shard.partition.appendAsLeader(GroupRecords.batch(records), (short) -1, timeoutMs)
+        // Bound to the shard's term: a write that would land after a new term began (and its replay) is refused.
+        return shard.partition.appendAsLeader(GroupRecords.batch(records), (short) -1, timeoutMs, shard.leaderEpoch)
                 .thenApply(AppendResult::firstOffset)
                 .exceptionallyCompose(failure -> CompletableFuture.failedFuture(asGroupError(failure)));
     }

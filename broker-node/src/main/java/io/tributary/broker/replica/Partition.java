@@ -330,7 +330,22 @@ public final class Partition {
      * Fails with an {@link ApiError} carrying the partition's error code.
      */
     public CompletableFuture<AppendResult> appendAsLeader(MemoryRecords records, short acks, long timeoutMs) {
-        CompletableFuture<AppendResult> appended = onWriter(() -> appendNow(records, acks));
+        return appendAsLeader(records, acks, timeoutMs, -1);
+    }
+
+    /**
+     * As {@link #appendAsLeader(MemoryRecords, short, long)}, but only while this replica leads at
+     * {@code expectedLeaderEpoch} (-1: any epoch): a writer whose state belongs to one term of leadership (the
+     * group coordinator) must not write into the next one.
+     */
+    public CompletableFuture<AppendResult> appendAsLeader(MemoryRecords records, short acks, long timeoutMs, int expectedLeaderEpoch) {
+        CompletableFuture<AppendResult> appended = onWriter(() -> {
+            if (expectedLeaderEpoch >= 0 && leadership.leaderEpoch() != expectedLeaderEpoch) {
+                throw new ApiError(Errors.NOT_LEADER_OR_FOLLOWER, "broker " + brokerId + " no longer leads " + topicPartition
+                        + " at leader epoch " + expectedLeaderEpoch);
+            }
+            return appendNow(records, acks);
+        });
         if (acks != -1) {
             return appended.exceptionallyCompose(Partition::asApiError);
         }
