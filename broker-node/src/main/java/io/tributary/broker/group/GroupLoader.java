@@ -8,6 +8,8 @@ import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Replays an offsets partition from its log start to its log end: the latest record per key wins, a tombstone
@@ -15,6 +17,8 @@ import org.apache.kafka.common.record.RecordBatch;
  * commits the old leader acknowledged (they were in every ISR replica), which become committed under this leader.
  */
 final class GroupLoader {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupLoader.class);
 
     private static final int READ_BYTES = 1 << 20;
 
@@ -45,7 +49,16 @@ final class GroupLoader {
                     if (record.offset() < position || record.offset() >= end) {
                         continue;
                     }
-                    apply(GroupRecords.parse(record.key(), record.value()), record.offset(), groups, offsets);
+                    GroupRecords.Entry entry;
+                    try {
+                        entry = GroupRecords.parse(record.key(), record.value());
+                    } catch (RuntimeException e) {
+                        // Not a record this coordinator wrote (nothing else may write here): skip it, keep loading.
+                        log.warn("{}: skipping the unreadable record at offset {}: {}", partition.topicPartition(),
+                                record.offset(), e.toString());
+                        continue;
+                    }
+                    apply(entry, record.offset(), groups, offsets);
                 }
             }
             if (next <= position) {

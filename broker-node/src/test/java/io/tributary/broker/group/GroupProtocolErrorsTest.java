@@ -257,4 +257,13 @@ class GroupProtocolErrorsTest {
         JoinGroupResponseData otherType = sendJoin(join("g-protocol", "", null, "range", bytes("m2")).setProtocolType("connect"));
         assertEquals(Errors.INCONSISTENT_GROUP_PROTOCOL.code(), otherType.errorCode());
     }
+
+    @Test
+    void clientsCannotProduceIntoTheOffsetsTopic() {
+        awaitCoordinator("g-produce");
+        var response = ((org.apache.kafka.common.requests.ProduceResponse) send(
+                io.tributary.broker.testing.Requests.produce(OffsetsTopic.NAME, 0, (short) 1, "junk"), (short) 9)).data();
+        assertEquals(Errors.INVALID_TOPIC_EXCEPTION.code(),
+                response.responses().iterator().next().partitionResponses().get(0).errorCode());
+    }
 }
