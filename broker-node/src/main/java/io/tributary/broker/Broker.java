@@ -3,7 +3,9 @@ package io.tributary.broker;
 import io.tributary.broker.config.BrokerConfig;
 import io.tributary.broker.config.ListenerAddress;
 import io.tributary.broker.fetch.FetchHandler;
-import io.tributary.broker.group.FindCoordinatorHandler;
+import io.tributary.broker.group.GroupApis;
+import io.tributary.broker.group.GroupSettings;
+import io.tributary.broker.group.OffsetsTopic;
 import io.tributary.broker.log.LogConfig;
 import io.tributary.broker.log.LogManager;
 import io.tributary.broker.network.KafkaServer;
@@ -172,7 +174,21 @@ public final class Broker implements AutoCloseable {
                 config.get(BrokerConfig.DEFAULT_REPLICATION_FACTOR));
         ProducerIdAllocator producerIds = new ProducerIdAllocator(zk, brokerId, 1000);
 
-        RequestDispatcher dispatcher = RequestDispatcher.builder(brokerId)
+        // Consumer groups (docs/architecture.md, "Consumer groups"): the coordinator follows the offsets partitions' leaders.
+        OffsetsTopic offsetsTopic = new OffsetsTopic(brokerId, metadata, registry, topicStore,
+                config.get(BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS), config.get(BrokerConfig.OFFSETS_TOPIC_REPLICATION_FACTOR),
+                config.get(BrokerConfig.OFFSETS_TOPIC_SEGMENT_BYTES), zkPool);
+        ExecutorService groupPool = pool("group", 2);
+        toClose.add(groupPool::shutdownNow);
+        GroupApis groups = new GroupApis(brokerId, offsetsTopic, registry, metadata, timers, groupPool, new GroupSettings(
+                config.get(BrokerConfig.GROUP_INITIAL_REBALANCE_DELAY_MS), config.get(BrokerConfig.GROUP_MIN_SESSION_TIMEOUT_MS),
+                config.get(BrokerConfig.GROUP_MAX_SESSION_TIMEOUT_MS), config.get(BrokerConfig.GROUP_MAX_SIZE),
+                config.get(BrokerConfig.OFFSETS_COMMIT_TIMEOUT_MS), config.get(BrokerConfig.OFFSET_METADATA_MAX_BYTES),
+                config.get(BrokerConfig.OFFSETS_RETENTION_MINUTES) * 60_000L));
+        replicas.addRoleListener(groups.shards());
+        groups.scheduleExpiry(timers, groupPool, config.get(BrokerConfig.OFFSETS_RETENTION_CHECK_INTERVAL_MS));
+
+        RequestDispatcher dispatcher = groups.register(RequestDispatcher.builder(brokerId))
                 .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(brokerId, clusterId, registry, controllerElection,
                         metadata, creator, config.get(BrokerConfig.AUTO_CREATE_TOPICS_ENABLE), zkPool))
                 .register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(topics, partitions))
@@ -183,7 +199,6 @@ public final class Broker implements AutoCloseable {
                 .register(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsHandler(brokerId,
                         config.get(BrokerConfig.DELETE_TOPIC_ENABLE), controllerElection, topicStore, topics, waiter, zkPool))
                 .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(brokerId, producerIds, zkPool))
-                .register(ApiKeys.FIND_COORDINATOR, 0, 6, new FindCoordinatorHandler())
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, new OffsetsForLeaderEpochHandler(topics, partitions))
                 .register(ApiKeys.ELECT_LEADERS, 0, 2, new ElectLeadersHandler(zk, metadata, registry, waiter, zkPool))
                 .build();

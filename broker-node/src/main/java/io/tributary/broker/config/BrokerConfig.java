@@ -89,6 +89,30 @@ public final class BrokerConfig {
     public static final Setting<Integer> NUM_IO_THREADS = Setting.intAtLeast("num.io.threads", 1, 8,
             "Threads for partition writes (appends, flushes, retention), and as many again for fetch reads.");
 
+    // ---- consumer groups (docs/operations.md, "Consumer groups") ----
+    public static final Setting<Integer> OFFSETS_TOPIC_NUM_PARTITIONS = Setting.intAtLeast("offsets.topic.num.partitions", 1, 50,
+            "Partitions of __consumer_offsets, fixed when it is created on first use; a group's coordinator leads partition abs(hash(group)) % this.");
+    public static final Setting<Integer> OFFSETS_TOPIC_REPLICATION_FACTOR = Setting.intAtLeast("offsets.topic.replication.factor", 1, 3,
+            "Replication factor of __consumer_offsets, capped by the brokers alive when it is created.");
+    public static final Setting<Long> OFFSETS_TOPIC_SEGMENT_BYTES = Setting.longAtLeast("offsets.topic.segment.bytes", 1024, 104857600L,
+            "segment.bytes of __consumer_offsets (small segments let compaction clean it sooner).");
+    public static final Setting<Long> OFFSETS_RETENTION_MINUTES = Setting.longAtLeast("offsets.retention.minutes", 1, 10080,
+            "Committed offsets of a group expire this long after it became empty (or after the commit, for groups without members).");
+    public static final Setting<Long> OFFSETS_RETENTION_CHECK_INTERVAL_MS = Setting.longAtLeast("offsets.retention.check.interval.ms", 1, 600000,
+            "How often expired offsets are looked for.");
+    public static final Setting<Integer> OFFSETS_COMMIT_TIMEOUT_MS = Setting.intAtLeast("offsets.commit.timeout.ms", 1, 5000,
+            "How long an offset commit or group write waits for the offsets partition's ISR before failing.");
+    public static final Setting<Integer> OFFSET_METADATA_MAX_BYTES = Setting.intAtLeast("offset.metadata.max.bytes", 0, 4096,
+            "Largest metadata string accepted with a committed offset.");
+    public static final Setting<Integer> GROUP_INITIAL_REBALANCE_DELAY_MS = Setting.intAtLeast("group.initial.rebalance.delay.ms", 0, 3000,
+            "How long the first rebalance of an empty group waits for more members to join.");
+    public static final Setting<Integer> GROUP_MIN_SESSION_TIMEOUT_MS = Setting.intAtLeast("group.min.session.timeout.ms", 1, 6000,
+            "Smallest session.timeout.ms a group member may ask for.");
+    public static final Setting<Integer> GROUP_MAX_SESSION_TIMEOUT_MS = Setting.intAtLeast("group.max.session.timeout.ms", 1, 1800000,
+            "Largest session.timeout.ms a group member may ask for.");
+    public static final Setting<Integer> GROUP_MAX_SIZE = Setting.intAtLeast("group.max.size", 1, Integer.MAX_VALUE,
+            "Most members a classic group may have; joins beyond get GROUP_MAX_SIZE_REACHED.");
+
     static final List<Setting<?>> ALL = List.of(BROKER_ID, LISTENERS, ADVERTISED_LISTENERS, BROKER_RACK, LOG_DIRS,
             ZOOKEEPER_CONNECT, ZOOKEEPER_SESSION_TIMEOUT_MS, ZOOKEEPER_CONNECTION_TIMEOUT_MS, NUM_PARTITIONS,
             DEFAULT_REPLICATION_FACTOR, MIN_INSYNC_REPLICAS, REPLICA_LAG_TIME_MAX_MS, REPLICA_FETCH_WAIT_MAX_MS,
@@ -98,7 +122,10 @@ public final class BrokerConfig {
             LEADER_IMBALANCE_PER_BROKER_PERCENTAGE, AUTO_CREATE_TOPICS_ENABLE,
             DELETE_TOPIC_ENABLE, LOG_SEGMENT_BYTES, LOG_ROLL_MS, LOG_RETENTION_MS, LOG_RETENTION_BYTES,
             LOG_RETENTION_CHECK_INTERVAL_MS, LOG_INDEX_INTERVAL_BYTES, MESSAGE_MAX_BYTES, SOCKET_REQUEST_MAX_BYTES,
-            NUM_IO_THREADS);
+            NUM_IO_THREADS,
+            OFFSETS_TOPIC_NUM_PARTITIONS, OFFSETS_TOPIC_REPLICATION_FACTOR, OFFSETS_TOPIC_SEGMENT_BYTES, OFFSETS_RETENTION_MINUTES,
+            OFFSETS_RETENTION_CHECK_INTERVAL_MS, OFFSETS_COMMIT_TIMEOUT_MS, OFFSET_METADATA_MAX_BYTES,
+            GROUP_INITIAL_REBALANCE_DELAY_MS, GROUP_MIN_SESSION_TIMEOUT_MS, GROUP_MAX_SESSION_TIMEOUT_MS, GROUP_MAX_SIZE);
 
     private final Map<String, Object> values;
 

@@ -1,5 +1,6 @@
 package io.tributary.broker.produce;
 
+import io.tributary.broker.group.OffsetsTopic;
 import io.tributary.broker.log.AppendResult;
 import io.tributary.broker.protocol.ApiError;
 import io.tributary.broker.protocol.ApiHandler;
@@ -74,6 +75,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 throw new ApiError(Errors.INVALID_REQUIRED_ACKS, "acks must be 0, 1 or -1 (all), not " + acks);
             }
             TopicMetadata topic = topics.resolve(byId, topicData.name(), topicData.topicId());
+            if (OffsetsTopic.isOffsetsTopic(topic.name())) {
+                // Only the group coordinator writes its records there (as Kafka refuses appends to internal topics).
+                throw new ApiError(Errors.INVALID_TOPIC_EXCEPTION, "cannot produce to the internal topic " + topic.name());
+            }
             Partition partition = partitions.leaderFor(topic, partitionData.index());
             if (!(partitionData.records() instanceof MemoryRecords records) || records.sizeInBytes() == 0) {
                 throw new ApiError(Errors.INVALID_RECORD, "produce request for " + partition.topicPartition()

@@ -73,6 +73,7 @@ public final class Partition {
     private volatile int minInsyncReplicas;
     private volatile List<Integer> replicas;
     private volatile IsrWriter isrWriter = isr -> CompletableFuture.completedFuture(false);
+    private volatile PartitionRoleListener roleListener;
     /** Followers being added to the ISR: counted for the high watermark before the CAS lands (never fewer). */
     private Set<Integer> pendingIsrAdditions = Set.of();
     private long leaderEpochStartOffset;
@@ -182,6 +183,26 @@ public final class Partition {
         this.isrWriter = isrWriter;
     }
 
+    void setRoleListener(PartitionRoleListener roleListener) {
+        this.roleListener = roleListener;
+    }
+
+    private void tellRoleListener(boolean leading, int leaderEpoch) {
+        PartitionRoleListener listener = roleListener;
+        if (listener == null) {
+            return;
+        }
+        try {
+            if (leading) {
+                listener.becameLeader(this, leaderEpoch);
+            } else {
+                listener.resigned(this);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Broker {}: a role listener of {} failed", brokerId, topicPartition, e);
+        }
+    }
+
     /** Runs {@code task} on the partition's writer, after every write queued before it. */
     public <T> CompletableFuture<T> onWriter(Supplier<T> task) {
         CompletableFuture<T> result = new CompletableFuture<>();
@@ -235,6 +256,7 @@ public final class Partition {
                     topicPartition, leaderEpoch, isr, partitionLog.logEndOffset(), highWatermark);
             maybeAdvanceHighWatermark();
             notifyDataListeners();
+            tellRoleListener(true, leaderEpoch);
         });
     }
 
@@ -253,6 +275,7 @@ public final class Partition {
                 + topicPartition + " (" + reason + ")"));
         if (wasLeader) {
             log.info("Broker {}: no longer leader of {}: {}", brokerId, topicPartition, reason);
+            tellRoleListener(false, -1);
         }
         notifyDataListeners();
     }
@@ -307,7 +330,22 @@ public final class Partition {
      * Fails with an {@link ApiError} carrying the partition's error code.
      */
     public CompletableFuture<AppendResult> appendAsLeader(MemoryRecords records, short acks, long timeoutMs) {
-        CompletableFuture<AppendResult> appended = onWriter(() -> appendNow(records, acks));
+        return appendAsLeader(records, acks, timeoutMs, -1);
+    }
+
+    /**
+     * As {@link #appendAsLeader(MemoryRecords, short, long)}, but only while this replica leads at
+     * {@code expectedLeaderEpoch} (-1: any epoch): a writer whose state belongs to one term of leadership (the
+     * group coordinator) must not write into the next one.
+     */
+    public CompletableFuture<AppendResult> appendAsLeader(MemoryRecords records, short acks, long timeoutMs, int expectedLeaderEpoch) {
+        CompletableFuture<AppendResult> appended = onWriter(() -> {
+            if (expectedLeaderEpoch >= 0 && leadership.leaderEpoch() != expectedLeaderEpoch) {
+                throw new ApiError(Errors.NOT_LEADER_OR_FOLLOWER, "broker " + brokerId + " no longer leads " + topicPartition
+                        + " at leader epoch " + expectedLeaderEpoch);
+            }
+            return appendNow(records, acks);
+        });
         if (acks != -1) {
             return appended.exceptionallyCompose(Partition::asApiError);
         }

@@ -56,6 +56,7 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, Broker
     private final int defaultMinInsyncReplicas;
     private final long replicaLagTimeMaxMs;
     private final Map<TopicPartition, Replica> replicas = new ConcurrentHashMap<>();
+    private final List<PartitionRoleListener> roleListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean active;
     private boolean closed;
 
@@ -140,6 +141,11 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, Broker
         }
         // A dead follower would hold every acks=all write until replica.lag.time.max.ms: drop it now.
         shrinkLaggingIsrs();
+    }
+
+    /** Adds a listener told whenever any local replica starts or stops leading; add it before {@link #activate}. */
+    public void addRoleListener(PartitionRoleListener listener) {
+        roleListeners.add(listener);
     }
 
     public Optional<Partition> partition(TopicPartition topicPartition) {
@@ -236,6 +242,17 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, Broker
         PartitionLeaderElector elector = new PartitionLeaderElector(zk, brokerId, tp.topic(), tp.partition(), brokers,
                 new ReplicaRole(partition), Runnable::run);
         partition.setIsrWriter(isr -> CompletableFuture.supplyAsync(() -> elector.updateIsr(isr), zkPool));
+        partition.setRoleListener(new PartitionRoleListener() {
+            @Override
+            public void becameLeader(Partition p, int leaderEpoch) {
+                roleListeners.forEach(l -> l.becameLeader(p, leaderEpoch));
+            }
+
+            @Override
+            public void resigned(Partition p) {
+                roleListeners.forEach(l -> l.resigned(p));
+            }
+        });
         replicas.put(tp, new Replica(partition, topic.topicId(), elector));
         // A broker must not be named leader before it can serve: join the election once the replica is loaded.
         partition.loaded().thenRunAsync(() -> {

@@ -111,7 +111,8 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         } catch (ApiError e) {
             return missing.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code());
         }
-        if (!allowAutoCreate) {
+        // __consumer_offsets is created by the group coordinator with its own configs, never by auto-creation.
+        if (!allowAutoCreate || name.equals("__consumer_offsets")) {
             return missing.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         }
         autoCreate(name);
@@ -137,7 +138,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         MetadataResponseTopic result = new MetadataResponseTopic()
                 .setName(topic.name())
                 .setErrorCode(Errors.NONE.code())
-                .setIsInternal(false);
+                .setIsInternal(topic.name().equals("__consumer_offsets")); // the group coordinator's topic
         if (version >= 10) {
             result.setTopicId(TopicLookup.idOf(topic));
         }

@@ -84,7 +84,11 @@ class ProtocolConformanceTest {
         List<Short> keys = advertised.apiKeys().stream().map(ApiVersionsResponseData.ApiVersion::apiKey).sorted().toList();
         assertEquals(List.of(ApiKeys.PRODUCE.id, ApiKeys.FETCH.id, ApiKeys.LIST_OFFSETS.id, ApiKeys.METADATA.id,
                 ApiKeys.FIND_COORDINATOR.id, ApiKeys.API_VERSIONS.id, ApiKeys.CREATE_TOPICS.id, ApiKeys.DELETE_TOPICS.id,
-                ApiKeys.INIT_PRODUCER_ID.id, ApiKeys.OFFSET_FOR_LEADER_EPOCH.id, ApiKeys.ELECT_LEADERS.id), keys);
+                ApiKeys.INIT_PRODUCER_ID.id, ApiKeys.OFFSET_FOR_LEADER_EPOCH.id, ApiKeys.ELECT_LEADERS.id,
+                // the group coordinator (io.tributary.broker.group.GroupProtocolConformanceTest exercises them)
+                ApiKeys.OFFSET_COMMIT.id, ApiKeys.OFFSET_FETCH.id, ApiKeys.JOIN_GROUP.id, ApiKeys.HEARTBEAT.id,
+                ApiKeys.LEAVE_GROUP.id, ApiKeys.SYNC_GROUP.id, ApiKeys.DESCRIBE_GROUPS.id, ApiKeys.LIST_GROUPS.id,
+                ApiKeys.DELETE_GROUPS.id, ApiKeys.OFFSET_DELETE.id).stream().sorted().toList(), keys);
     }
 
     /** KAFKA-18659: Produce v0-2 are advertised so librdkafka compresses, but a request at them is refused. */
@@ -100,7 +104,14 @@ class ProtocolConformanceTest {
     }
 
     @Test
-    void findCoordinatorSaysNoCoordinatorAtEveryVersion() throws Exception {
+    void findCoordinatorFindsTheGroupCoordinatorAtEveryVersion() throws Exception {
+        // The first request creates __consumer_offsets; its partitions need leaders before anyone coordinates.
+        org.awaitility.Awaitility.await("coordinator").atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                ((FindCoordinatorResponse) client.send(new FindCoordinatorRequestData().setKey("group-a"), (short) 3))
+                        .data().errorCode() == Errors.NONE.code());
+        org.awaitility.Awaitility.await("coordinator").atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                ((FindCoordinatorResponse) client.send(new FindCoordinatorRequestData().setKey("group-b"), (short) 3))
+                        .data().errorCode() == Errors.NONE.code());
         for (short v : versions(ApiKeys.FIND_COORDINATOR)) {
             FindCoordinatorRequestData request = new FindCoordinatorRequestData();
             if (v >= 4) {
@@ -111,10 +122,14 @@ class ProtocolConformanceTest {
             FindCoordinatorResponse response = (FindCoordinatorResponse) client.send(request, v);
             if (v >= 4) {
                 assertEquals(2, response.data().coordinators().size(), "FindCoordinator v" + v);
-                response.data().coordinators().forEach(c ->
-                        assertEquals(Errors.COORDINATOR_NOT_AVAILABLE.code(), c.errorCode(), "FindCoordinator v" + v));
+                response.data().coordinators().forEach(c -> {
+                    assertEquals(Errors.NONE.code(), c.errorCode(), "FindCoordinator v" + v);
+                    assertEquals(1, c.nodeId(), "FindCoordinator v" + v);
+                    assertEquals(cluster.port(1), c.port(), "FindCoordinator v" + v);
+                });
             } else {
-                assertEquals(Errors.COORDINATOR_NOT_AVAILABLE.code(), response.data().errorCode(), "FindCoordinator v" + v);
+                assertEquals(Errors.NONE.code(), response.data().errorCode(), "FindCoordinator v" + v);
+                assertEquals(1, response.data().nodeId(), "FindCoordinator v" + v);
             }
         }
     }
