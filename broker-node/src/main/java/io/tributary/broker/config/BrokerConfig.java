@@ -1,5 +1,6 @@
 package io.tributary.broker.config;
 
+import io.tributary.broker.log.CleanupPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,6 +90,34 @@ public final class BrokerConfig {
     public static final Setting<Integer> NUM_IO_THREADS = Setting.intAtLeast("num.io.threads", 1, 8,
             "Threads for partition writes (appends, flushes, retention), and as many again for fetch reads.");
 
+    // Log compaction (cleanup.policy=compact): broker defaults of the topic configs, and the log cleaner.
+    public static final Setting<CleanupPolicy> LOG_CLEANUP_POLICY = new Setting<>("log.cleanup.policy", "delete",
+            text -> CleanupPolicy.parse("log.cleanup.policy", text),
+            "Default cleanup.policy of topics: delete, compact or compact,delete.");
+    public static final Setting<Boolean> LOG_CLEANER_ENABLE = Setting.bool("log.cleaner.enable", true,
+            "Run the log cleaner, which compacts topics with cleanup.policy=compact.");
+    public static final Setting<Integer> LOG_CLEANER_THREADS = Setting.intAtLeast("log.cleaner.threads", 1, 1,
+            "Threads of the log cleaner: logs cleaned at the same time.");
+    public static final Setting<Long> LOG_CLEANER_BACKOFF_MS = Setting.longAtLeast("log.cleaner.backoff.ms", 0, 15000,
+            "How long an idle cleaner thread sleeps before looking for a log to clean again.");
+    public static final Setting<Double> LOG_CLEANER_MIN_CLEANABLE_RATIO = new Setting<>("log.cleaner.min.cleanable.ratio",
+            "0.5", text -> parseDouble(text, 0, 1),
+            "Default min.cleanable.dirty.ratio: the share of uncleaned bytes that makes a compacted log worth cleaning.");
+    public static final Setting<Long> LOG_CLEANER_DELETE_RETENTION_MS = Setting.longAtLeast(
+            "log.cleaner.delete.retention.ms", 0, 86400000L,
+            "Default delete.retention.ms: how long tombstones stay after their first cleaning.");
+    public static final Setting<Long> LOG_CLEANER_MIN_COMPACTION_LAG_MS = Setting.longAtLeast(
+            "log.cleaner.min.compaction.lag.ms", 0, 0, "Default min.compaction.lag.ms.");
+    public static final Setting<Long> LOG_CLEANER_MAX_COMPACTION_LAG_MS = Setting.longAtLeast(
+            "log.cleaner.max.compaction.lag.ms", 1, Long.MAX_VALUE, "Default max.compaction.lag.ms.");
+    public static final Setting<Double> LOG_CLEANER_IO_MAX_BYTES_PER_SECOND = new Setting<>(
+            "log.cleaner.io.max.bytes.per.second", Double.toString(Double.MAX_VALUE),
+            text -> parseDouble(text, Double.MIN_VALUE, Double.MAX_VALUE),
+            "Throttle of the log cleaner's reads plus writes, over all its threads; the default is unlimited.");
+    public static final Setting<Long> LOG_CLEANER_DEDUPE_BUFFER_SIZE = Setting.longAtLeast(
+            "log.cleaner.dedupe.buffer.size", 1024L * 1024, 128L * 1024 * 1024,
+            "Memory for the cleaner's key -> offset maps over all threads (24 bytes a key); at least 1 MiB per thread.");
+
     static final List<Setting<?>> ALL = List.of(BROKER_ID, LISTENERS, ADVERTISED_LISTENERS, BROKER_RACK, LOG_DIRS,
             ZOOKEEPER_CONNECT, ZOOKEEPER_SESSION_TIMEOUT_MS, ZOOKEEPER_CONNECTION_TIMEOUT_MS, NUM_PARTITIONS,
             DEFAULT_REPLICATION_FACTOR, MIN_INSYNC_REPLICAS, REPLICA_LAG_TIME_MAX_MS, REPLICA_FETCH_WAIT_MAX_MS,
@@ -98,7 +127,10 @@ public final class BrokerConfig {
             LEADER_IMBALANCE_PER_BROKER_PERCENTAGE, AUTO_CREATE_TOPICS_ENABLE,
             DELETE_TOPIC_ENABLE, LOG_SEGMENT_BYTES, LOG_ROLL_MS, LOG_RETENTION_MS, LOG_RETENTION_BYTES,
             LOG_RETENTION_CHECK_INTERVAL_MS, LOG_INDEX_INTERVAL_BYTES, MESSAGE_MAX_BYTES, SOCKET_REQUEST_MAX_BYTES,
-            NUM_IO_THREADS);
+            NUM_IO_THREADS,
+            LOG_CLEANUP_POLICY, LOG_CLEANER_ENABLE, LOG_CLEANER_THREADS, LOG_CLEANER_BACKOFF_MS,
+            LOG_CLEANER_MIN_CLEANABLE_RATIO, LOG_CLEANER_DELETE_RETENTION_MS, LOG_CLEANER_MIN_COMPACTION_LAG_MS,
+            LOG_CLEANER_MAX_COMPACTION_LAG_MS, LOG_CLEANER_IO_MAX_BYTES_PER_SECOND, LOG_CLEANER_DEDUPE_BUFFER_SIZE);
 
     private final Map<String, Object> values;
 
@@ -129,6 +161,19 @@ public final class BrokerConfig {
             values.put(setting.name(), setting.parse(text));
         }
         return new BrokerConfig(values);
+    }
+
+    private static double parseDouble(String text, double min, double max) {
+        double value;
+        try {
+            value = Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("must be a number in [" + min + ", " + max + "]");
+        }
+        if (!(value >= min && value <= max)) {
+            throw new IllegalArgumentException("must be a number in [" + min + ", " + max + "]");
+        }
+        return value;
     }
 
     public <T> T get(Setting<T> setting) {
