@@ -19,8 +19,11 @@ final class CleanerThrottler {
         return !(bytesPerSecond > 0) || bytesPerSecond >= Double.MAX_VALUE;
     }
 
-    /** Counts {@code bytes} of I/O and sleeps as long as the rate since the window began is above the limit. */
-    void acquire(long bytes) throws InterruptedException {
+    /**
+     * Counts {@code bytes} of I/O and sleeps as long as the rate since the window began is above the limit, in
+     * short slices so that a stopping broker is not held up by a low throttle.
+     */
+    void acquire(long bytes, java.util.function.BooleanSupplier stopping) throws InterruptedException {
         if (unlimited() || bytes <= 0) {
             return;
         }
@@ -36,8 +39,10 @@ final class CleanerThrottler {
             double earliestNanos = bytesInWindow / bytesPerSecond * 1e9;
             sleepMs = (long) ((earliestNanos - (now - windowStartNanos)) / 1e6);
         }
-        if (sleepMs > 0) {
-            Thread.sleep(sleepMs);
+        long until = System.currentTimeMillis() + sleepMs;
+        while (sleepMs > 0 && !stopping.getAsBoolean()) {
+            Thread.sleep(Math.min(sleepMs, 100));
+            sleepMs = until - System.currentTimeMillis();
         }
     }
 }

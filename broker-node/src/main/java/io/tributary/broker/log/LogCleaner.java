@@ -144,8 +144,11 @@ public final class LogCleaner implements Closeable {
             return false;
         }
         try {
-            clean(cleaner, best, now);
-            return true;
+            long before = checkpointOf(best);
+            Optional<SegmentCleaner.Result> result = clean(cleaner, best, now);
+            // No progress (nothing cleanable after all, or a swap refused): let the thread back off.
+            return result.isPresent() && (result.get().firstDirtyOffset() != before
+                    || result.get().bytesAfter() != result.get().bytesBefore());
         } finally {
             inProgress.remove(best);
         }
@@ -163,6 +166,9 @@ public final class LogCleaner implements Closeable {
                 writeCheckpoint(log.dir().getParent());
             }
             return Optional.of(result);
+        } catch (SegmentCleaner.LogClosed e) {
+            LOG.info("Broker {}: {}-{}: {}; cleaning abandoned", brokerId, log.topic(), log.partition(), e.getMessage());
+            return Optional.empty();
         } catch (IOException e) {
             uncleanable.add(log);
             LOG.error("Broker {}: {}-{}: cleaning failed on I/O in {}; the log is not cleaned again until restart",

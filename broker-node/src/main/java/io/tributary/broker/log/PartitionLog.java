@@ -640,6 +640,11 @@ public final class PartitionLog implements Closeable {
     record CleanerView(LogSegment[] segments, long logStartOffset, long truncations) {
     }
 
+    /** Closed (shut down or deleted): the cleaner abandons a cleaning of it. */
+    boolean isClosed() {
+        return closed;
+    }
+
     CleanerView cleanerView() {
         writeLock.lock();
         try {

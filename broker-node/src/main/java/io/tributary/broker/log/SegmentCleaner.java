@@ -57,6 +57,13 @@ final class SegmentCleaner {
         }
     }
 
+    /** Thrown between chunks when the log being cleaned was closed (deleted topic, shutdown). */
+    static final class LogClosed extends RuntimeException {
+        LogClosed(String name) {
+            super("log " + name + " was closed while it was cleaned", null, false, false);
+        }
+    }
+
     /**
      * What a cleaning did.
      *
@@ -92,6 +99,8 @@ final class SegmentCleaner {
     private final long mapBufferBytes;
     private final int ioBufferSize;
     private final BooleanSupplier stopping;
+    /** The log being cleaned by this (single-threaded) cleaner, checked between chunks. */
+    private PartitionLog current;
 
     SegmentCleaner(CleanerThrottler throttler, long mapBufferBytes, int ioBufferSize, BooleanSupplier stopping) {
         this.throttler = throttler;
@@ -150,6 +159,16 @@ final class SegmentCleaner {
      * @return empty of work when there was nothing cleanable
      */
     Result clean(PartitionLog log, long checkpoint, long upperBound, long nowMs) throws IOException, InterruptedException {
+        current = log;
+        try {
+            return cleanLog(log, checkpoint, upperBound, nowMs);
+        } finally {
+            current = null;
+        }
+    }
+
+    private Result cleanLog(PartitionLog log, long checkpoint, long upperBound, long nowMs)
+            throws IOException, InterruptedException {
         long startNanos = System.nanoTime();
         String name = log.topic() + "-" + log.partition();
         LogConfig cfg = log.config();
@@ -265,7 +284,7 @@ final class SegmentCleaner {
                 }
             }
         }
-        throttler.acquire(bytes);
+        throttler.acquire(bytes, stopping);
         return true;
     }
 
@@ -356,7 +375,7 @@ final class SegmentCleaner {
                         out.append(kept, batches, nowMs, indexIntervalBytes);
                     }
                     filter.removed += result.messagesRead() - result.messagesRetained();
-                    throttler.acquire((long) length + output.limit());
+                    throttler.acquire((long) length + output.limit(), stopping);
                     position = end;
                 }
             }
@@ -386,6 +405,10 @@ final class SegmentCleaner {
     private void checkStopping() {
         if (stopping.getAsBoolean()) {
             throw new Aborted();
+        }
+        PartitionLog log = current;
+        if (log != null && log.isClosed()) {
+            throw new LogClosed(log.topic() + "-" + log.partition());
         }
     }
 
