@@ -190,6 +190,30 @@ class LogCleanerTest {
     }
 
     @Test
+    void minCompactionLagKeepsYoungSegmentsOutAndMaxCompactionLagForcesACleaning() throws Exception {
+        long hour = 3_600_000L;
+        try (LogManager manager = manager("compact", Map.of())) {
+            PartitionLog log = manager.getOrCreate("c", 0, config("compact", "min.compaction.lag.ms", Long.toString(hour),
+                    "min.cleanable.dirty.ratio", "0.99", "max.compaction.lag.ms", Long.toString(12 * hour)));
+            log.appendAsLeader(keyed(T0, List.of("k", "k"), List.of("a1", "a2")), 0, T0);
+            log.appendAsLeader(one(T0 + 2 * DAY, "k", "b1"), 0, T0);
+            log.appendAsLeader(one(T0 + 4 * DAY, "marker", "m"), 0, T0);
+
+            // The second segment is younger than the lag: only the first is cleaned, by itself.
+            long now = T0 + 2 * DAY + hour / 2;
+            cleaner(manager, now).clean(segmentCleaner(), log, now).orElseThrow();
+            assertEquals(List.of(new KeyedRec(1, "k", "a2"), new KeyedRec(2, "k", "b1"), new KeyedRec(3, "marker", "m")),
+                    readAll(log));
+
+            // A day later the ratio (0.99) is not reached, but the dirty segment is older than max.compaction.lag.ms.
+            LogCleaner later = cleaner(manager, T0 + 3 * DAY);
+            assertTrue(later.cleanDirtiest(segmentCleaner()));
+            assertEquals(List.of(new KeyedRec(2, "k", "b1"), new KeyedRec(3, "marker", "m")), readAll(log));
+            assertEquals(false, later.cleanDirtiest(segmentCleaner()), "nothing is dirty any more");
+        }
+    }
+
+    @Test
     void nullKeysAreRefusedInCompactedTopicsOnly() throws Exception {
         try (LogManager manager = manager("compact", Map.of())) {
             PartitionLog compact = manager.getOrCreate("c", 0, config("compact"));
