@@ -36,7 +36,7 @@ class LogCleanerTest {
     @TempDir
     Path tmp;
 
-    private LogManager manager(String policy, Map<String, String> extra) {
+    private LogManager manager() {
         return new LogManager(List.of(tmp.resolve("logs")), LogConfig.defaults());
     }
 
@@ -73,7 +73,7 @@ class LogCleanerTest {
 
     @Test
     void keepsExactlyTheLatestValuePerKeyAtUnchangedOffsets() throws Exception {
-        try (LogManager manager = manager("compact", Map.of())) {
+        try (LogManager manager = manager()) {
             PartitionLog log = manager.getOrCreate("c", 0, config("compact"));
             List<KeyedRec> written = write100k(log);
             long endBefore = log.logEndOffset();
@@ -123,7 +123,7 @@ class LogCleanerTest {
             assertTrue(Files.readString(tmp.resolve("logs").resolve(CleanerCheckpoint.FILE_NAME)).contains("c 0 " + result.firstDirtyOffset()));
             assertEquals(result.firstDirtyOffset(), cleaner(manager, T0).checkpointOf(log));
         }
-        try (LogManager manager = manager("compact", Map.of())) {
+        try (LogManager manager = manager()) {
             PartitionLog log = manager.loadExisting().get(0);
             assertEquals(1001, readAll(log).size());
             assertTrue(log.findByTimestamp(T0 + 999).isPresent());
@@ -132,7 +132,7 @@ class LogCleanerTest {
 
     @Test
     void tombstonesStayForDeleteRetentionAfterTheirFirstCleaningThenGo() throws Exception {
-        try (LogManager manager = manager("compact", Map.of())) {
+        try (LogManager manager = manager()) {
             PartitionLog log = manager.getOrCreate("c", 0, config("compact", "delete.retention.ms", "1000"));
             log.appendAsLeader(keyed(T0, List.of("a", "b", "c"), List.of("a1", "b1", "c1")), 0, T0);
             log.appendAsLeader(keyed(T0, List.of("a", "b"), java.util.Arrays.asList(null, "b2")), 0, T0);
@@ -160,7 +160,7 @@ class LogCleanerTest {
 
     @Test
     void compactAloneIgnoresRetentionWhileCompactDeleteAppliesBoth() throws Exception {
-        try (LogManager manager = manager("compact", Map.of())) {
+        try (LogManager manager = manager()) {
             PartitionLog compact = manager.getOrCreate("c", 0, config("compact", "retention.ms", "1000", "segment.bytes", "200"));
             PartitionLog both = manager.getOrCreate("d", 0, config(" delete , compact", "retention.ms", "1000", "segment.bytes", "200"));
             for (PartitionLog log : List.of(compact, both)) {
@@ -192,7 +192,7 @@ class LogCleanerTest {
     @Test
     void minCompactionLagKeepsYoungSegmentsOutAndMaxCompactionLagForcesACleaning() throws Exception {
         long hour = 3_600_000L;
-        try (LogManager manager = manager("compact", Map.of())) {
+        try (LogManager manager = manager()) {
             PartitionLog log = manager.getOrCreate("c", 0, config("compact", "min.compaction.lag.ms", Long.toString(hour),
                     "min.cleanable.dirty.ratio", "0.99", "max.compaction.lag.ms", Long.toString(12 * hour)));
             log.appendAsLeader(keyed(T0, List.of("k", "k"), List.of("a1", "a2")), 0, T0);
@@ -215,7 +215,7 @@ class LogCleanerTest {
 
     @Test
     void nullKeysAreRefusedInCompactedTopicsOnly() throws Exception {
-        try (LogManager manager = manager("compact", Map.of())) {
+        try (LogManager manager = manager()) {
             PartitionLog compact = manager.getOrCreate("c", 0, config("compact"));
             PartitionLog delete = manager.getOrCreate("d", 0, config("delete"));
             MemoryRecords nullKey = MemoryRecords.withRecords(0L, Compression.gzip().build(),
@@ -233,7 +233,7 @@ class LogCleanerTest {
 
     @Test
     void keepsTheLastBatchOfEachIdempotentProducerEvenWhenItsRecordsAreSuperseded() throws Exception {
-        try (LogManager manager = manager("compact", Map.of())) {
+        try (LogManager manager = manager()) {
             PartitionLog log = manager.getOrCreate("c", 0, config("compact"));
             log.appendAsLeader(MemoryRecords.withIdempotentRecords(Compression.NONE, 77L, (short) 3, 10,
                     new SimpleRecord(T0, "k".getBytes(), "old".getBytes()), new SimpleRecord(T0, "j".getBytes(), "old".getBytes())), 0, T0);
@@ -262,7 +262,7 @@ class LogCleanerTest {
 
     @Test
     void aFollowerCopiesACleanedLeaderWithItsGapsAndEmptyBatches() throws Exception {
-        try (LogManager manager = manager("compact", Map.of())) {
+        try (LogManager manager = manager()) {
             PartitionLog leader = manager.getOrCreate("c", 0, config("compact"));
             List<KeyedRec> written = write100k(leader);
             cleaner(manager, T0 + 3 * DAY).clean(segmentCleaner(), leader, T0 + 3 * DAY).orElseThrow();
@@ -290,8 +290,30 @@ class LogCleanerTest {
     }
 
     @Test
+    void aThrottledCleaningStopsAtCloseAndLeavesTheLogAsItWas() throws Exception {
+        try (LogManager manager = manager()) {
+            PartitionLog log = manager.getOrCreate("c", 0, config("compact"));
+            List<KeyedRec> written = write100k(log);
+            // One byte a second: the cleaner thread ends up waiting in the throttle after its first segment.
+            LogCleaner cleaner = new LogCleaner(0, manager, new CleanerConfig(true, 1, 10, 16L * 1024 * 1024, 1.0,
+                    64 * 1024), l -> Long.MAX_VALUE, () -> T0 + 3 * DAY);
+            cleaner.start();
+            org.awaitility.Awaitility.await("cleaner throttled").atMost(java.time.Duration.ofSeconds(60)).until(() ->
+                    Thread.getAllStackTraces().entrySet().stream().anyMatch(e -> e.getKey().getName().equals("broker-0-log-cleaner-0")
+                            && java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().endsWith("CleanerThrottler"))));
+            cleaner.close();
+            assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("broker-0-log-cleaner-0")),
+                    "the cleaner thread ended");
+            CompactedLogs.assertSameRecords(written, readAll(log));
+            for (String f : files(log.dir())) {
+                assertFalse(f.endsWith(".cleaned") || f.endsWith(".swap") || f.endsWith(".deleted"), f);
+            }
+        }
+    }
+
+    @Test
     void leavesNoFilesOfItsOwnBehind() throws Exception {
-        try (LogManager manager = manager("compact", Map.of())) {
+        try (LogManager manager = manager()) {
             PartitionLog log = manager.getOrCreate("c", 0, config("compact"));
             write100k(log);
             cleaner(manager, T0 + 3 * DAY).clean(segmentCleaner(), log, T0 + 3 * DAY).orElseThrow();
