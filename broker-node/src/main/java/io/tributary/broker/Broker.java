@@ -6,6 +6,8 @@ import io.tributary.broker.fetch.FetchHandler;
 import io.tributary.broker.group.GroupApis;
 import io.tributary.broker.group.GroupSettings;
 import io.tributary.broker.group.OffsetsTopic;
+import io.tributary.broker.log.CleanerConfig;
+import io.tributary.broker.log.LogCleaner;
 import io.tributary.broker.log.LogConfig;
 import io.tributary.broker.log.LogManager;
 import io.tributary.broker.network.KafkaServer;
@@ -249,6 +251,16 @@ public final class Broker implements AutoCloseable {
             long imbalanceInterval = config.get(BrokerConfig.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS) * 1000L;
             timers.scheduleWithFixedDelay(balancer::checkImbalance, imbalanceInterval, imbalanceInterval, TimeUnit.MILLISECONDS);
         }
+        // Log compaction: the cleaner cleans each compacted log below its partition's high watermark.
+        LogCleaner cleaner = new LogCleaner(brokerId, logManager, new CleanerConfig(config.get(BrokerConfig.LOG_CLEANER_ENABLE),
+                config.get(BrokerConfig.LOG_CLEANER_THREADS), config.get(BrokerConfig.LOG_CLEANER_BACKOFF_MS),
+                config.get(BrokerConfig.LOG_CLEANER_DEDUPE_BUFFER_SIZE), config.get(BrokerConfig.LOG_CLEANER_IO_MAX_BYTES_PER_SECOND),
+                CleanerConfig.defaults().ioBufferSize()),
+                partitionLog -> replicas.partition(new TopicPartition(partitionLog.topic(), partitionLog.partition()))
+                        .filter(p -> p.log() == partitionLog).map(Partition::highWatermark).orElse(partitionLog.logStartOffset()),
+                System::currentTimeMillis);
+        toClose.add(cleaner);
+        cleaner.start();
         started = true;
         log.info("Tributary broker {} started, listening on {}:{} (cluster {})", brokerId, withPort.host(), withPort.port(), clusterId);
     }
@@ -258,7 +270,10 @@ public final class Broker implements AutoCloseable {
         return new LogConfig(config.get(BrokerConfig.LOG_SEGMENT_BYTES), config.get(BrokerConfig.LOG_ROLL_MS),
                 config.get(BrokerConfig.LOG_RETENTION_MS), config.get(BrokerConfig.LOG_RETENTION_BYTES),
                 config.get(BrokerConfig.LOG_INDEX_INTERVAL_BYTES), config.get(BrokerConfig.MESSAGE_MAX_BYTES),
-                defaults.flushIntervalMessages());
+                defaults.flushIntervalMessages())
+                .withCompaction(config.get(BrokerConfig.LOG_CLEANUP_POLICY), config.get(BrokerConfig.LOG_CLEANER_DELETE_RETENTION_MS),
+                        config.get(BrokerConfig.LOG_CLEANER_MIN_CLEANABLE_RATIO), config.get(BrokerConfig.LOG_CLEANER_MIN_COMPACTION_LAG_MS),
+                        config.get(BrokerConfig.LOG_CLEANER_MAX_COMPACTION_LAG_MS));
     }
 
     private static String localHostName() {

@@ -1,5 +1,6 @@
 package io.tributary.broker.config;
 
+import io.tributary.broker.log.CleanupPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -112,6 +113,33 @@ public final class BrokerConfig {
             "Largest session.timeout.ms a group member may ask for.");
     public static final Setting<Integer> GROUP_MAX_SIZE = Setting.intAtLeast("group.max.size", 1, Integer.MAX_VALUE,
             "Most members a classic group may have; joins beyond get GROUP_MAX_SIZE_REACHED.");
+    // Log compaction (cleanup.policy=compact): broker defaults of the topic configs, and the log cleaner.
+    public static final Setting<CleanupPolicy> LOG_CLEANUP_POLICY = new Setting<>("log.cleanup.policy", "delete",
+            text -> CleanupPolicy.parse("log.cleanup.policy", text),
+            "Default cleanup.policy of topics: delete, compact or compact,delete.");
+    public static final Setting<Boolean> LOG_CLEANER_ENABLE = Setting.bool("log.cleaner.enable", true,
+            "Run the log cleaner, which compacts topics with cleanup.policy=compact.");
+    public static final Setting<Integer> LOG_CLEANER_THREADS = Setting.intAtLeast("log.cleaner.threads", 1, 1,
+            "Threads of the log cleaner: logs cleaned at the same time.");
+    public static final Setting<Long> LOG_CLEANER_BACKOFF_MS = Setting.longAtLeast("log.cleaner.backoff.ms", 0, 15000,
+            "How long an idle cleaner thread sleeps before looking for a log to clean again.");
+    public static final Setting<Double> LOG_CLEANER_MIN_CLEANABLE_RATIO = new Setting<>("log.cleaner.min.cleanable.ratio",
+            "0.5", text -> parseDouble(text, 0, 1),
+            "Default min.cleanable.dirty.ratio: the share of uncleaned bytes that makes a compacted log worth cleaning.");
+    public static final Setting<Long> LOG_CLEANER_DELETE_RETENTION_MS = Setting.longAtLeast(
+            "log.cleaner.delete.retention.ms", 0, 86400000L,
+            "Default delete.retention.ms: how long tombstones stay after their first cleaning.");
+    public static final Setting<Long> LOG_CLEANER_MIN_COMPACTION_LAG_MS = Setting.longAtLeast(
+            "log.cleaner.min.compaction.lag.ms", 0, 0, "Default min.compaction.lag.ms.");
+    public static final Setting<Long> LOG_CLEANER_MAX_COMPACTION_LAG_MS = Setting.longAtLeast(
+            "log.cleaner.max.compaction.lag.ms", 1, Long.MAX_VALUE, "Default max.compaction.lag.ms.");
+    public static final Setting<Double> LOG_CLEANER_IO_MAX_BYTES_PER_SECOND = new Setting<>(
+            "log.cleaner.io.max.bytes.per.second", Double.toString(Double.MAX_VALUE),
+            text -> parseDouble(text, Double.MIN_VALUE, Double.MAX_VALUE),
+            "Throttle of the log cleaner's reads plus writes, over all its threads; the default is unlimited.");
+    public static final Setting<Long> LOG_CLEANER_DEDUPE_BUFFER_SIZE = Setting.longAtLeast(
+            "log.cleaner.dedupe.buffer.size", 1024L * 1024, 128L * 1024 * 1024,
+            "Memory for the cleaner's key -> offset maps over all threads (24 bytes a key); at least 1 MiB per thread.");
 
     static final List<Setting<?>> ALL = List.of(BROKER_ID, LISTENERS, ADVERTISED_LISTENERS, BROKER_RACK, LOG_DIRS,
             ZOOKEEPER_CONNECT, ZOOKEEPER_SESSION_TIMEOUT_MS, ZOOKEEPER_CONNECTION_TIMEOUT_MS, NUM_PARTITIONS,
@@ -125,7 +153,10 @@ public final class BrokerConfig {
             NUM_IO_THREADS,
             OFFSETS_TOPIC_NUM_PARTITIONS, OFFSETS_TOPIC_REPLICATION_FACTOR, OFFSETS_TOPIC_SEGMENT_BYTES, OFFSETS_RETENTION_MINUTES,
             OFFSETS_RETENTION_CHECK_INTERVAL_MS, OFFSETS_COMMIT_TIMEOUT_MS, OFFSET_METADATA_MAX_BYTES,
-            GROUP_INITIAL_REBALANCE_DELAY_MS, GROUP_MIN_SESSION_TIMEOUT_MS, GROUP_MAX_SESSION_TIMEOUT_MS, GROUP_MAX_SIZE);
+            GROUP_INITIAL_REBALANCE_DELAY_MS, GROUP_MIN_SESSION_TIMEOUT_MS, GROUP_MAX_SESSION_TIMEOUT_MS, GROUP_MAX_SIZE,
+            LOG_CLEANUP_POLICY, LOG_CLEANER_ENABLE, LOG_CLEANER_THREADS, LOG_CLEANER_BACKOFF_MS,
+            LOG_CLEANER_MIN_CLEANABLE_RATIO, LOG_CLEANER_DELETE_RETENTION_MS, LOG_CLEANER_MIN_COMPACTION_LAG_MS,
+            LOG_CLEANER_MAX_COMPACTION_LAG_MS, LOG_CLEANER_IO_MAX_BYTES_PER_SECOND, LOG_CLEANER_DEDUPE_BUFFER_SIZE);
 
     private final Map<String, Object> values;
 
@@ -156,6 +187,19 @@ public final class BrokerConfig {
             values.put(setting.name(), setting.parse(text));
         }
         return new BrokerConfig(values);
+    }
+
+    private static double parseDouble(String text, double min, double max) {
+        double value;
+        try {
+            value = Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("must be a number in [" + min + ", " + max + "]");
+        }
+        if (!(value >= min && value <= max)) {
+            throw new IllegalArgumentException("must be a number in [" + min + ", " + max + "]");
+        }
+        return value;
     }
 
     public <T> T get(Setting<T> setting) {

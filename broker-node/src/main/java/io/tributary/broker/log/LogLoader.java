@@ -59,6 +59,7 @@ final class LogLoader {
             throws IOException {
         long startNanos = System.nanoTime();
         Files.createDirectories(dir);
+        CleanerLeftovers.recover(dir, topicPartition); // a log cleaner swap cut short by a crash
         List<Long> baseOffsets = baseOffsets(dir);
         OptionalLong stored = checkpoint.read();
         boolean clean = CleanShutdownMarker.exists(dir);

@@ -41,14 +41,34 @@ final class LogSegment {
     private final boolean indexFilesFound;
 
     private LogSegment(Path dir, long baseOffset) throws IOException {
+        this(dir, baseOffset, "");
+    }
+
+    /** {@code fileSuffix} is appended to each file name: "" for a live segment, ".cleaned" for a cleaner's output. */
+    private LogSegment(Path dir, long baseOffset, String fileSuffix) throws IOException {
         this.dir = dir;
         this.baseOffset = baseOffset;
-        this.indexFilesFound = Files.exists(dir.resolve(fileName(baseOffset, ".index")))
-                && Files.exists(dir.resolve(fileName(baseOffset, ".timeindex")));
-        this.log = FileRecords.open(logFile(dir, baseOffset).toFile());
-        this.index = new OffsetIndex(dir.resolve(fileName(baseOffset, ".index")));
-        this.timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, ".timeindex")));
+        this.indexFilesFound = Files.exists(dir.resolve(fileName(baseOffset, ".index") + fileSuffix))
+                && Files.exists(dir.resolve(fileName(baseOffset, ".timeindex") + fileSuffix));
+        this.log = FileRecords.open(dir.resolve(fileName(baseOffset, ".log") + fileSuffix).toFile());
+        this.index = new OffsetIndex(dir.resolve(fileName(baseOffset, ".index") + fileSuffix));
+        this.timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, ".timeindex") + fileSuffix));
         this.nextOffset = baseOffset;
+    }
+
+    /** The three file suffixes of a segment, in the order the log cleaner renames them (log last). */
+    static final List<String> FILE_SUFFIXES = List.of(".index", ".timeindex", ".log");
+
+    /**
+     * A new, empty segment whose files carry {@code fileSuffix} after their usual names (the log cleaner's
+     * {@code .cleaned} output); leftovers with the same names are removed first. Never part of a log: the
+     * cleaner closes it and renames its files.
+     */
+    static LogSegment createWithSuffix(Path dir, long baseOffset, String fileSuffix) throws IOException {
+        for (String suffix : FILE_SUFFIXES) {
+            Files.deleteIfExists(dir.resolve(fileName(baseOffset, suffix) + fileSuffix));
+        }
+        return new LogSegment(dir, baseOffset, fileSuffix);
     }
 
     /** {@code 00000000000000000042.log}: 20 digits, so names sort like offsets. */
@@ -155,6 +175,16 @@ final class LogSegment {
 
     Path file() {
         return log.file().toPath();
+    }
+
+    /** The segment's bytes, for the log cleaner to read batches from; never close it. */
+    FileRecords records() {
+        return log;
+    }
+
+    /** The first batch's timestamp (or the wall clock at its append when it had none); -1 when empty. */
+    long firstBatchTimestamp() {
+        return rollingBasedTimestamp;
     }
 
     /** Newest timestamp for time retention; the file's modification time when no batch carries one, as Kafka. */

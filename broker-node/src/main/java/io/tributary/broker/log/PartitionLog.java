@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -78,6 +79,9 @@ public final class PartitionLog implements Closeable {
     private volatile long recoveryPoint;
     private volatile boolean closed;
     private long unflushedMessages;
+    /** Truncations so far, and the lowest end one left since the cleaner last asked (see {@link LogCleaner}). */
+    private volatile long truncations;
+    private long truncatedToSinceCleaner = Long.MAX_VALUE;
 
     private record RetiredSegment(LogSegment segment, long closeAfterMs) {
     }
@@ -202,6 +206,9 @@ public final class PartitionLog implements Closeable {
             ensureOpen();
             LogConfig cfg = config;
             ValidatedBatches validated = ValidatedBatches.validate(records, cfg.maxMessageBytes(), name);
+            if (cfg.compact()) {
+                CompactedAppendCheck.requireKeys(validated.batches(), name);
+            }
             long next = logEndOffset;
             long firstOffset = next;
             long maxTimestamp = RecordBatch.NO_TIMESTAMP;
@@ -235,9 +242,11 @@ public final class PartitionLog implements Closeable {
 
     /**
      * Appends batches copied from the leader, keeping their offsets and leader epochs. The first batch must
-     * start at or after the log end offset and the batches must be contiguous; a gap (the leader's log
-     * starts later) begins a new segment at the first batch. CRCs are checked; the size limit is the
-     * leader's business and is not applied, as in Kafka. Empty records append nothing and return
+     * start at or after the log end offset and offsets must increase; gaps are normal (the leader's cleaner
+     * removed records of a compacted topic, or the leader's log starts later). An empty active segment is
+     * restarted at the first batch's offset. Batches with fewer records than offsets, or none, are accepted:
+     * the leader's cleaner writes those. CRCs are checked; the size limit is the leader's business and is
+     * not applied, as in Kafka. Empty records append nothing and return
      * {@code batchCount == 0} with {@code firstOffset} = the log end offset.
      */
     public AppendResult appendAsFollower(MemoryRecords records, long nowMs) {
@@ -249,7 +258,7 @@ public final class PartitionLog implements Closeable {
                 return new AppendResult(logEndOffset, logEndOffset - 1, RecordBatch.NO_TIMESTAMP,
                         RecordBatch.NO_TIMESTAMP, 0, 0);
             }
-            ValidatedBatches validated = ValidatedBatches.validate(records, -1, name);
+            ValidatedBatches validated = ValidatedBatches.validate(records, -1, name, false);
             List<MutableRecordBatch> batches = validated.batches();
             long expected = batches.get(0).baseOffset();
             if (expected < logEndOffset) {
@@ -258,16 +267,16 @@ public final class PartitionLog implements Closeable {
             }
             long maxTimestamp = RecordBatch.NO_TIMESTAMP;
             for (MutableRecordBatch batch : batches) {
-                if (batch.baseOffset() != expected) {
+                if (batch.baseOffset() < expected) {
                     throw new InvalidRecordBatchException(Errors.INVALID_RECORD, "follower append to " + name
-                            + " is not contiguous: batch at offset " + batch.baseOffset() + " where " + expected
-                            + " was expected");
+                            + " goes back in offsets: batch at offset " + batch.baseOffset() + " where at least "
+                            + expected + " was expected");
                 }
                 maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
                 expected = batch.nextOffset();
             }
             long firstOffset = batches.get(0).baseOffset();
-            if (firstOffset > logEndOffset) {
+            if (firstOffset > logEndOffset && segments[segments.length - 1].sizeInBytes() == 0) {
                 LOG.info("{}: follower append starts at {} beyond log end offset {}, starting a new segment there",
                         name, firstOffset, logEndOffset);
                 try {
@@ -505,6 +514,7 @@ public final class PartitionLog implements Closeable {
                 keep--; // that segment holds only offsets >= offset
             }
             long newEnd = current[keep - 1].truncateTo(offset, config.indexIntervalBytes());
+            noteTruncation(newEnd);
             // Lower the end offset before dropping segments, so a racing reader stays bounded by it.
             logEndOffset = newEnd;
             epochs.truncateFromEnd(newEnd);
@@ -536,6 +546,7 @@ public final class PartitionLog implements Closeable {
             long nowMs = System.currentTimeMillis();
             LogSegment[] current = segments;
             LogSegment fresh = LogSegment.create(dir, offset);
+            noteTruncation(offset);
             logEndOffset = offset;
             logStartOffset = offset;
             segments = new LogSegment[] {fresh};
@@ -578,6 +589,11 @@ public final class PartitionLog implements Closeable {
                 return 0;
             }
             LogConfig cfg = config;
+            if (!cfg.cleanupPolicy().delete()) {
+                // cleanup.policy=compact: the cleaner bounds the log; retention.ms/bytes delete nothing (as Kafka).
+                closeRetired(nowMs);
+                return 0;
+            }
             LogSegment[] current = segments;
             long sizeExcess = cfg.retentionBytes() < 0 ? Long.MIN_VALUE : totalSize(current) - cfg.retentionBytes();
             int delete = 0;
@@ -613,6 +629,123 @@ public final class PartitionLog implements Closeable {
             return delete;
         } catch (IOException e) {
             throw new UncheckedIOException("retention of " + name + " failed in " + dir, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    // ---- log cleaner (cleanup.policy=compact): see LogCleaner and SegmentCleaner ----
+
+    /** The segments as published now, the log start offset and the truncation count, for the log cleaner. */
+    record CleanerView(LogSegment[] segments, long logStartOffset, long truncations) {
+    }
+
+    /** Closed (shut down or deleted): the cleaner abandons a cleaning of it. */
+    boolean isClosed() {
+        return closed;
+    }
+
+    CleanerView cleanerView() {
+        writeLock.lock();
+        try {
+            return new CleanerView(segments, logStartOffset, truncations);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** The lowest log end offset a truncation left since the last call (Long.MAX_VALUE: none); resets it. */
+    long takeTruncatedTo() {
+        writeLock.lock();
+        try {
+            long lowest = truncatedToSinceCleaner;
+            truncatedToSinceCleaner = Long.MAX_VALUE;
+            return lowest;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void noteTruncation(long newEnd) {
+        truncations++;
+        truncatedToSinceCleaner = Math.min(truncatedToSinceCleaner, newEnd);
+    }
+
+    /**
+     * Swaps the cleaner's output {@code <base>.*.cleaned} (closed, fsynced, starting at the first replaced
+     * segment's base offset) in for {@code replaced}, a run of closed segments, unless the log changed since
+     * {@code view} was taken (a truncation, retention, a close): then returns false and the caller deletes its
+     * files. Crash-safe by renames, each step made durable before the next (LogLoader finishes or discards a
+     * swap cut short): {@code .cleaned -> .swap}; the replaced segments' files {@code -> .deleted}; {@code .swap}
+     * to the live names (the log last); then the {@code .deleted} files are unlinked. Readers holding a replaced
+     * segment keep reading it: its channel stays open for {@link #DELETED_SEGMENT_CLOSE_DELAY_MS}.
+     */
+    boolean replaceSegments(List<LogSegment> replaced, CleanerView view) throws IOException {
+        writeLock.lock();
+        try {
+            if (closed || truncations != view.truncations()) {
+                return false;
+            }
+            LogSegment[] current = segments;
+            int first = -1;
+            for (int i = 0; i < current.length - 1; i++) {
+                if (current[i] == replaced.get(0)) {
+                    first = i;
+                    break;
+                }
+            }
+            if (first < 0 || first + replaced.size() > current.length - 1) {
+                return false; // retention deleted it, or it would reach the active segment
+            }
+            for (int i = 0; i < replaced.size(); i++) {
+                if (current[first + i] != replaced.get(i)) {
+                    return false;
+                }
+            }
+            long base = replaced.get(0).baseOffset();
+            for (String suffix : LogSegment.FILE_SUFFIXES) {
+                Path file = dir.resolve(LogSegment.fileName(base, suffix));
+                Files.move(Path.of(file + SegmentCleaner.CLEANED), Path.of(file + SegmentCleaner.SWAP),
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
+            AtomicFile.fsyncDirectory(dir);
+            for (LogSegment old : replaced) {
+                for (String suffix : LogSegment.FILE_SUFFIXES) {
+                    Path file = dir.resolve(LogSegment.fileName(old.baseOffset(), suffix));
+                    if (Files.exists(file)) {
+                        Files.move(file, Path.of(file + SegmentCleaner.DELETED), StandardCopyOption.ATOMIC_MOVE);
+                    }
+                }
+            }
+            for (String suffix : LogSegment.FILE_SUFFIXES) {
+                Path file = dir.resolve(LogSegment.fileName(base, suffix));
+                Files.move(Path.of(file + SegmentCleaner.SWAP), file, StandardCopyOption.ATOMIC_MOVE);
+            }
+            AtomicFile.fsyncDirectory(dir);
+            LogSegment cleaned = LogSegment.open(dir, base);
+            try {
+                if (!cleaned.loadTrusted(name)) {
+                    cleaned.recover(name, config.indexIntervalBytes());
+                    cleaned.flush();
+                }
+            } catch (IOException | RuntimeException e) {
+                cleaned.closeQuietly();
+                throw e;
+            }
+            LogSegment[] next = new LogSegment[current.length - replaced.size() + 1];
+            System.arraycopy(current, 0, next, 0, first);
+            next[first] = cleaned;
+            System.arraycopy(current, first + replaced.size(), next, first + 1, current.length - first - replaced.size());
+            segments = next;
+            long nowMs = System.currentTimeMillis();
+            for (LogSegment old : replaced) {
+                retire(old, nowMs);
+                for (String suffix : LogSegment.FILE_SUFFIXES) {
+                    Files.deleteIfExists(Path.of(dir.resolve(LogSegment.fileName(old.baseOffset(), suffix))
+                            + SegmentCleaner.DELETED));
+                }
+            }
+            return true;
         } finally {
             writeLock.unlock();
         }

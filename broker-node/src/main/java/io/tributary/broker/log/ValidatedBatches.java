@@ -22,6 +22,16 @@ record ValidatedBatches(List<MutableRecordBatch> batches, int sizeInBytes, long 
      * @throws InvalidRecordBatchException naming the check, the batch and the value that failed
      */
     static ValidatedBatches validate(MemoryRecords records, int maxBatchBytes, String topicPartition) {
+        return validate(records, maxBatchBytes, topicPartition, true);
+    }
+
+    /**
+     * As {@link #validate(MemoryRecords, int, String)}; {@code exactCounts} false accepts batches copied from a
+     * leader whose log cleaner removed records: fewer records than the offsets they span, or none at all (an
+     * empty batch kept for its producer state or offset range, as Kafka's cleaner keeps them).
+     */
+    static ValidatedBatches validate(MemoryRecords records, int maxBatchBytes, String topicPartition,
+                                     boolean exactCounts) {
         List<MutableRecordBatch> batches = new ArrayList<>();
         int bytes = 0;
         long messages = 0;
@@ -44,6 +54,12 @@ record ValidatedBatches(List<MutableRecordBatch> batches, int sizeInBytes, long 
                 }
                 Integer count = batch.countOrNull();
                 int lastOffsetDelta = (int) (batch.lastOffset() - batch.baseOffset());
+                if (!exactCounts && count != null && count >= 0 && lastOffsetDelta >= count - 1) {
+                    bytes += size;
+                    messages += count;
+                    batches.add(batch);
+                    continue;
+                }
                 if (count == null || count <= 0) {
                     throw invalid(Errors.INVALID_RECORD, topicPartition, index, "record count " + count
                             + " is not positive: an empty batch carries nothing to append");

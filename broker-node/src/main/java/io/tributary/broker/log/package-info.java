@@ -49,6 +49,12 @@
  *     watermark passed in.</li>
  * <li>Truncation removes whole batches: truncateTo(o) inside a batch leaves the log end at that batch's
  *     base offset.</li>
+ * <li>Compaction ({@code cleanup.policy=compact}, {@link io.tributary.broker.log.LogCleaner}): closed segments
+ *     below the high watermark are rewritten off to the side ({@code .cleaned}) keeping the latest record per
+ *     key at its offset, and swapped in by renames under the log's lock ({@code .swap}, {@code .deleted});
+ *     {@code LogLoader} finishes or discards a swap a crash cut short. Where each log was cleaned to is in
+ *     {@code cleaner-offset-checkpoint} per log dir. Followers accept offset gaps and batches with fewer
+ *     records than offsets (or none), which a cleaned leader serves.</li>
  * </ul>
  */
 package io.tributary.broker.log;

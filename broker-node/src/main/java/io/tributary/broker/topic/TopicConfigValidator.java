@@ -10,7 +10,9 @@ import org.apache.kafka.common.protocol.Errors;
 public final class TopicConfigValidator {
 
     static final Set<String> KNOWN = Set.of("segment.bytes", "segment.ms", "retention.ms", "retention.bytes",
-            "index.interval.bytes", "max.message.bytes", "flush.messages", "min.insync.replicas", "cleanup.policy");
+            "index.interval.bytes", "max.message.bytes", "flush.messages", "min.insync.replicas", "cleanup.policy",
+            // Compaction (the log cleaner); values are checked by LogConfig below.
+            "delete.retention.ms", "min.cleanable.dirty.ratio", "min.compaction.lag.ms", "max.compaction.lag.ms");
 
     private TopicConfigValidator() {
     }
@@ -24,9 +26,6 @@ public final class TopicConfigValidator {
             }
             if (value == null) {
                 throw new ApiError(Errors.INVALID_CONFIG, "topic config " + key + " needs a value");
-            }
-            if (key.equals("cleanup.policy") && !value.equals("delete")) {
-                throw new ApiError(Errors.INVALID_CONFIG, "cleanup.policy=" + value + " is not supported; only delete is");
             }
             if (key.equals("min.insync.replicas")) {
                 try {
