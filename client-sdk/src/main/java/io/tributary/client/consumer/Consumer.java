@@ -58,6 +58,8 @@ public final class Consumer<K, V> implements AutoCloseable {
     private final Set<TopicPartition> resetsInFlight = new HashSet<>();
     private final ConcurrentLinkedQueue<ResetOutcome> resetOutcomes = new ConcurrentLinkedQueue<>();
     private final AtomicReference<Thread> owner = new AtomicReference<>();
+    /** Nesting depth of the owner's calls: a rebalance listener may call the consumer from inside poll(). */
+    private int ownerDepth;
     /** Null without group.id: then only assign() works and nothing is committed. */
     private final ConsumerGroup group;
     private volatile boolean closed;
@@ -488,9 +490,12 @@ public final class Consumer<K, V> implements AutoCloseable {
             throw new ConcurrentModificationException("Consumer is not safe for multi-threaded access; in use by "
                     + owner.get().getName());
         }
+        ownerDepth++;
     }
 
     private void release() {
-        owner.set(null);
+        if (--ownerDepth == 0) {
+            owner.set(null);
+        }
     }
 }
