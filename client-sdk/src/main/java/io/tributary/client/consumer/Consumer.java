@@ -261,9 +261,6 @@ public final class Consumer<K, V> implements AutoCloseable {
             long start = MonotonicClock.nowMs();
             long timeoutMs = Math.max(0, timeout.toMillis());
             long deadline = start + timeoutMs < start ? Long.MAX_VALUE : start + timeoutMs;
-            if (group != null) {
-                group.polled();
-            }
             while (true) {
                 long now = MonotonicClock.nowMs();
                 if (!metadata.topics().isEmpty() && metadata.updateDue(now)) {
@@ -271,6 +268,7 @@ public final class Consumer<K, V> implements AutoCloseable {
                 }
                 long groupWakeAt = Long.MAX_VALUE;
                 if (group != null) {
+                    group.polled(); // waiting inside poll() is not being stuck between polls
                     groupWakeAt = group.poll(now);
                     group.initPositions(now + config.requestTimeoutMs());
                 }
