@@ -234,6 +234,7 @@ public final class ConsumeCommand implements Callable<Integer> {
                 }
                 for (ConsumerRecord<String, String> r : records) {
                     if (maxMessages != null && printed >= maxMessages) {
+                        rewindToFirstUnprinted(consumer, r, records);
                         break;
                     }
                     out.println(format.format(r.partition(), r.offset(), r.timestamp(), r.headers(), r.key(), r.value()));
@@ -253,6 +254,19 @@ public final class ConsumeCommand implements Callable<Integer> {
         err.println("Processed a total of " + printed + " messages");
         err.flush();
         return ToolRunner.OK;
+    }
+
+    /**
+     * --max-messages stopped inside a batch: move each partition back to its first record not printed, so the
+     * commit on close covers exactly what was printed and the group's next reader starts there.
+     */
+    private static void rewindToFirstUnprinted(Consumer<String, String> consumer, ConsumerRecord<String, String> first,
+                                               List<ConsumerRecord<String, String>> batch) {
+        Map<TopicPartition, Long> firstUnprinted = new LinkedHashMap<>();
+        for (ConsumerRecord<String, String> r : batch.subList(batch.indexOf(first), batch.size())) {
+            firstUnprinted.putIfAbsent(new TopicPartition(r.topic(), r.partition()), r.offset());
+        }
+        firstUnprinted.forEach(consumer::seek);
     }
 
     /**

@@ -155,11 +155,12 @@ class ConsumerGroupTest {
             Set<Integer> victimPartitions = before.get(victim);
 
             List<String> values = new ArrayList<>();
+            java.util.concurrent.atomic.AtomicReference<Exception> writeFailure = new java.util.concurrent.atomic.AtomicReference<>();
             Thread writer = new Thread(() -> {
                 try {
                     values.addAll(produce(topic, "stream", 2000, 150));
                 } catch (Exception e) {
-                    throw new IllegalStateException(e);
+                    writeFailure.set(e);
                 }
             });
             writer.start();
@@ -167,6 +168,10 @@ class ConsumerGroupTest {
                     .until(() -> members.processed().stream().anyMatch(p -> p.member() == victim));
             members.kill(victim);
             writer.join();
+            if (writeFailure.get() != null) {
+                throw new AssertionError("producing the stream failed", writeFailure.get());
+            }
+            assertEquals(2000, values.size());
 
             Map<Integer, Set<Integer>> after = members.awaitSteadyAssignment(PARTITIONS, STEADY);
             assertEquals(Set.of(0, 2), after.keySet(), "only the survivors own partitions: " + members.describe());
