@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -180,6 +181,51 @@ class GroupProtocolTest {
             assertTrue(e.getMessage().contains("group.id"), e.getMessage());
             assertThrows(IllegalStateException.class, noGroup::commitSync);
             assertFalse(noGroup.assignment().contains(P0));
+        }
+    }
+
+    @Test
+    void heartbeatsKeepTheMemberAliveBetweenPolls() {
+        try (Consumer<String, String> consumer = consumer("heartbeat.interval.ms=100", "session.timeout.ms=6000")) {
+            consumer.subscribe(List.of(TOPIC), RebalanceListener.NONE);
+            pollUntilAssigned(consumer);
+            int before = cluster.groups().requests(ApiKeys.HEARTBEAT).size();
+            // No poll() here: the background thread alone must heartbeat.
+            await().atMost(Duration.ofSeconds(20)).until(() -> cluster.groups().requests(ApiKeys.HEARTBEAT).size() >= before + 3);
+            assertTrue(cluster.groups().requests(ApiKeys.HEARTBEAT).stream().allMatch(r -> r.brokerId() == 1), "to the coordinator");
+        }
+    }
+
+    @Test
+    void aConsumerThatStopsPollingLeavesTheGroupAndLosesItsPartitions() {
+        List<String> events = new ArrayList<>();
+        try (Consumer<String, String> consumer = consumer("max.poll.interval.ms=1000", "heartbeat.interval.ms=100",
+                "session.timeout.ms=6000")) {
+            consumer.subscribe(List.of(TOPIC), new RebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    events.add("revoked");
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    events.add("assigned");
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    events.add("lost");
+                }
+            });
+            pollUntilAssigned(consumer);
+            // Stuck processing: no poll() for longer than max.poll.interval.ms.
+            await().atMost(Duration.ofSeconds(20)).until(() -> !cluster.groups().requests(ApiKeys.LEAVE_GROUP).isEmpty());
+            int joins = cluster.groups().requests(ApiKeys.JOIN_GROUP).size();
+            consumer.poll(Duration.ofMillis(10));
+            assertEquals(List.of("assigned", "lost"), events.subList(0, 2), "the next poll() reports the partitions lost, not revoked");
+            pollUntilAssigned(consumer);
+            assertTrue(cluster.groups().requests(ApiKeys.JOIN_GROUP).size() > joins, "and joins again");
+            assertEquals("", cluster.groups().requests(ApiKeys.JOIN_GROUP).get(joins).memberId(), "as a new member");
         }
     }
 }
