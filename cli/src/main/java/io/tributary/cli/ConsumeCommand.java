@@ -6,6 +6,7 @@ import io.tributary.client.common.PartitionInfo;
 import io.tributary.client.common.TopicPartition;
 import io.tributary.client.consumer.Consumer;
 import io.tributary.client.consumer.ConsumerRecord;
+import io.tributary.client.consumer.RebalanceListener;
 import io.tributary.client.serde.Serdes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,10 +24,13 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
- * Prints the records of a topic, one line each, like kafka-console-consumer.sh. It assigns partitions
- * itself (no consumer group), so it never moves anyone's committed offsets.
+ * Prints the records of a topic, one line each, like kafka-console-consumer.sh. Without --group it assigns
+ * partitions itself (no consumer group), so it never moves anyone's committed offsets. With --group G it joins
+ * group G, reads the partitions the group gives it, starts where the group committed (else at the beginning
+ * with --from-beginning, or at the end) and commits what it printed, as Kafka's console consumer does.
  */
 @Command(name = "consume", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Print the records of a topic, one line each.")
@@ -40,8 +44,16 @@ public final class ConsumeCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Option(names = "--topic", required = true, paramLabel = "TOPIC", description = "The topic to read.")
+    @Option(names = "--topic", paramLabel = "TOPIC", description = "The topic to read.")
     String topic;
+
+    @Option(names = "--include", paramLabel = "REGEX",
+            description = "Read every topic whose name matches this regular expression (needs --group).")
+    String include;
+
+    @Option(names = "--group", paramLabel = "GROUP",
+            description = "Join this consumer group: share the partitions with its other members and commit offsets.")
+    String group;
 
     @Option(names = "--partition", paramLabel = "P", description = "Read only this partition (default: all of them).")
     Integer partition;
@@ -136,6 +148,22 @@ public final class ConsumeCommand implements Callable<Integer> {
         }
     }
 
+    void validateGroupOptions() {
+        if ((topic == null) == (include == null)) {
+            throw new ParameterException(spec.commandLine(), "Give exactly one of --topic and --include");
+        }
+        if (include != null && group == null) {
+            throw new ParameterException(spec.commandLine(), "--include needs --group (a pattern subscription is a group's)");
+        }
+        if (group != null && (partition != null || offset != null)) {
+            throw new ParameterException(spec.commandLine(), "--group cannot be combined with --partition or --offset: "
+                    + "the group decides which partitions this consumer reads and starts at its committed offsets");
+        }
+        if (group != null && group.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--group must not be empty");
+        }
+    }
+
     void validateLimits() {
         if (partition != null && partition < 0) {
             throw new ParameterException(spec.commandLine(), "--partition must be >= 0, not " + partition);
@@ -151,12 +179,13 @@ public final class ConsumeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         RecordFormat format = recordFormat();
+        validateGroupOptions();
         StartPosition start = startPosition();
         validateLimits();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
-        List<TopicPartition> partitions = partitionsToRead();
+        List<TopicPartition> partitions = group == null ? partitionsToRead() : List.of();
         CountDownLatch finished = new CountDownLatch(1);
         // Ctrl-C: let the poll loop finish its batch and close the consumer, as Kafka's tool does.
         Thread hook = new Thread(() -> {
@@ -169,10 +198,20 @@ public final class ConsumeCommand implements Callable<Integer> {
         }, "consume-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         long printed = 0;
-        try (Consumer<String, String> consumer = new Consumer<>(connection.clientProperties(consumerProperties),
+        try (Consumer<String, String> consumer = new Consumer<>(clientProperties(start),
                 Serdes.string().deserializer(), Serdes.string().deserializer())) {
-            consumer.assign(partitions);
-            if (start instanceof StartPosition.At at) {
+            if (group != null) {
+                if (include != null) {
+                    consumer.subscribe(Pattern.compile(include), RebalanceListener.NONE);
+                } else {
+                    consumer.subscribe(List.of(topic), RebalanceListener.NONE);
+                }
+            } else {
+                consumer.assign(partitions);
+            }
+            if (group != null) {
+                // The group's committed offsets decide; auto.offset.reset (set above) covers partitions without one.
+            } else if (start instanceof StartPosition.At at) {
                 consumer.seek(partitions.get(0), at.offset());
             } else if (start instanceof StartPosition.Beginning) {
                 consumer.seekToBeginning(partitions);
@@ -195,6 +234,7 @@ public final class ConsumeCommand implements Callable<Integer> {
                 }
                 for (ConsumerRecord<String, String> r : records) {
                     if (maxMessages != null && printed >= maxMessages) {
+                        rewindToFirstUnprinted(consumer, r, records);
                         break;
                     }
                     out.println(format.format(r.partition(), r.offset(), r.timestamp(), r.headers(), r.key(), r.value()));
@@ -214,6 +254,32 @@ public final class ConsumeCommand implements Callable<Integer> {
         err.println("Processed a total of " + printed + " messages");
         err.flush();
         return ToolRunner.OK;
+    }
+
+    /**
+     * --max-messages stopped inside a batch: move each partition back to its first record not printed, so the
+     * commit on close covers exactly what was printed and the group's next reader starts there.
+     */
+    private static void rewindToFirstUnprinted(Consumer<String, String> consumer, ConsumerRecord<String, String> first,
+                                               List<ConsumerRecord<String, String>> batch) {
+        Map<TopicPartition, Long> firstUnprinted = new LinkedHashMap<>();
+        for (ConsumerRecord<String, String> r : batch.subList(batch.indexOf(first), batch.size())) {
+            firstUnprinted.putIfAbsent(new TopicPartition(r.topic(), r.partition()), r.offset());
+        }
+        firstUnprinted.forEach(consumer::seek);
+    }
+
+    /**
+     * The consumer's settings. With --group, the group id and, unless --consumer-property says otherwise, where a
+     * partition without a committed offset starts (--from-beginning: earliest, else latest, as Kafka's tool).
+     */
+    private java.util.Properties clientProperties(StartPosition start) {
+        java.util.Properties p = connection.clientProperties(consumerProperties);
+        if (group != null) {
+            p.put("group.id", group);
+            p.putIfAbsent("auto.offset.reset", start instanceof StartPosition.Beginning ? "earliest" : "latest");
+        }
+        return p;
     }
 
     /** The one --partition, or every partition of the topic, as the cluster's metadata lists them. */

@@ -153,4 +153,17 @@ class CommandLineTest {
         assertRefused(run(new ConsumeCommand(), "--bootstrap-server", "localhost:1", "--topic", "t", "--property", "print.key=yes"),
                 "--property print.key must be true or false, not 'yes'");
     }
+
+    @Test
+    void consumerGroupFlagsAreCheckedBeforeConnecting() {
+        assertRefused(run(new ConsumeCommand(), "--bootstrap-server", "localhost:1", "--topic", "t", "--group", "g", "--partition", "1"),
+                "--group cannot be combined with --partition or --offset: the group decides which partitions this consumer reads"
+                        + " and starts at its committed offsets");
+        assertRefused(run(new ConsumeCommand(), "--bootstrap-server", "localhost:1", "--include", "t.*"),
+                "--include needs --group (a pattern subscription is a group's)");
+        assertRefused(run(new ConsumeCommand(), "--bootstrap-server", "localhost:1", "--group", "g"),
+                "Give exactly one of --topic and --include");
+        assertRefused(run(new ConsumeCommand(), "--bootstrap-server", "localhost:1", "--topic", "t", "--include", "t.*", "--group", "g"),
+                "Give exactly one of --topic and --include");
+    }
 }

@@ -23,15 +23,21 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 
 /**
- * Reads manually assigned partitions (group membership comes later).
+ * Reads partitions it assigns itself ({@link #assign}) or that its consumer group gives it ({@link #subscribe},
+ * needs group.id): Kafka's classic group protocol, with Kafka's assignors, so client-sdk consumers and official
+ * Kafka consumers can share a group. With a group, new partitions start at the group's committed offsets;
+ * commits are explicit ({@link #commitSync()}, {@link #commitAsync}) or automatic (enable.auto.commit, the
+ * default: at-least-once, see {@link ConsumerGroup}).
  *
  * <p>Single-threaded, like Kafka's consumer: call it from one thread at a time; concurrent calls fail
  * with {@link ConcurrentModificationException} instead of corrupting positions. Network I/O happens on
  * the connection threads; decoding, deserialization and position updates happen inside poll().
  *
- * <p>Positions: a newly assigned partition starts at auto.offset.reset (earliest: the log start;
+ * <p>Positions: a newly assigned partition starts at its committed offset if the consumer has a group.id and
+ * the group committed one, else at auto.offset.reset (earliest: the log start;
  * latest: the high watermark; none: poll() throws {@link NoOffsetForPartitionException} until seek()).
  * The same applies when a fetch reports OFFSET_OUT_OF_RANGE. Fetches go to each partition's leader;
  * NOT_LEADER_OR_FOLLOWER and similar errors refresh the metadata and fetch from the new leader.
@@ -52,6 +58,10 @@ public final class Consumer<K, V> implements AutoCloseable {
     private final Set<TopicPartition> resetsInFlight = new HashSet<>();
     private final ConcurrentLinkedQueue<ResetOutcome> resetOutcomes = new ConcurrentLinkedQueue<>();
     private final AtomicReference<Thread> owner = new AtomicReference<>();
+    /** Nesting depth of the owner's calls: a rebalance listener may call the consumer from inside poll(). */
+    private int ownerDepth;
+    /** Null without group.id: then only assign() works and nothing is committed. */
+    private final ConsumerGroup group;
     private volatile boolean closed;
 
     public Consumer(Properties config, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
@@ -69,6 +79,143 @@ public final class Consumer<K, V> implements AutoCloseable {
         this.offsets = new OffsetLookup(pool, metadata, config.requestTimeoutMs(), config.retryBackoffMs());
         this.fetcher = new Fetcher<>(config, pool, metadata, subscriptions,
                 new RecordDecoder<>(keyDeserializer, valueDeserializer), wakeup);
+        this.group = config.group().hasGroup()
+                ? new ConsumerGroup(config, pool, metadata, subscriptions, () -> fetcher.retainBuffers(subscriptions.assignment()), wakeup)
+                : null;
+    }
+
+    /**
+     * Joins the group (group.id) to read the given topics; the group spreads their partitions over its members.
+     * Replaces an earlier subscription. The listener is called from poll() when partitions come and go.
+     *
+     * @throws IllegalStateException without group.id, or when partitions were assigned with {@link #assign}
+     */
+    public void subscribe(Collection<String> topics, RebalanceListener listener) {
+        acquire();
+        try {
+            Objects.requireNonNull(topics, "topics");
+            for (String t : topics) {
+                if (t == null || t.isBlank()) {
+                    throw new IllegalArgumentException("Topic names in subscribe() must not be null or blank: " + topics);
+                }
+            }
+            requireGroupForSubscribe();
+            if (topics.isEmpty()) {
+                unsubscribeInternal();
+                return;
+            }
+            group.subscribe(topics, listener == null ? RebalanceListener.NONE : listener);
+        } finally {
+            release();
+        }
+    }
+
+    public void subscribe(Collection<String> topics) {
+        subscribe(topics, RebalanceListener.NONE);
+    }
+
+    /**
+     * Joins the group to read every topic whose whole name matches {@code pattern}; the match is re-evaluated
+     * every metadata.max.age.ms, so topics created later join the subscription (and trigger a rebalance).
+     */
+    public void subscribe(Pattern pattern, RebalanceListener listener) {
+        acquire();
+        try {
+            Objects.requireNonNull(pattern, "pattern");
+            requireGroupForSubscribe();
+            group.subscribe(pattern, listener == null ? RebalanceListener.NONE : listener);
+        } finally {
+            release();
+        }
+    }
+
+    /** Leaves the group (committing first with auto-commit, revoking through the listener) or drops a manual assignment. */
+    public void unsubscribe() {
+        acquire();
+        try {
+            unsubscribeInternal();
+        } finally {
+            release();
+        }
+    }
+
+    private void unsubscribeInternal() {
+        if (group != null && group.isSubscribed()) {
+            group.unsubscribe();
+        }
+        subscriptions.assign(List.of());
+        fetcher.retainBuffers(Set.of());
+        metadata.setTopics(Set.of());
+    }
+
+    private void requireGroupForSubscribe() {
+        if (group == null) {
+            throw new IllegalStateException("subscribe() needs a consumer group: set group.id (or use assign())");
+        }
+        if (!group.isSubscribed() && !subscriptions.assignment().isEmpty()) {
+            throw new IllegalStateException("subscribe() and assign() are exclusive: this consumer has assigned partitions "
+                    + subscriptions.assignment() + "; call unsubscribe() first");
+        }
+    }
+
+    /**
+     * Commits the positions of every assigned partition (the offsets after the records poll() returned),
+     * blocking until the coordinator has them or request.timeout.ms passes.
+     *
+     * @throws CommitFailedException the group rebalanced and the partitions may have moved
+     */
+    public void commitSync() {
+        acquire();
+        try {
+            requireGroup("commitSync()");
+            group.commitSync(subscriptions.positions(), MonotonicClock.nowMs() + config.requestTimeoutMs());
+        } finally {
+            release();
+        }
+    }
+
+    /** Commits the given offsets (each the next offset to read) for the group. */
+    public void commitSync(Map<TopicPartition, Long> offsets) {
+        acquire();
+        try {
+            requireGroup("commitSync()");
+            for (Map.Entry<TopicPartition, Long> e : offsets.entrySet()) {
+                if (e.getValue() == null || e.getValue() < 0) {
+                    throw new IllegalArgumentException("Offset to commit for " + e.getKey() + " must be >= 0 but was " + e.getValue());
+                }
+            }
+            group.commitSync(offsets, MonotonicClock.nowMs() + config.requestTimeoutMs());
+        } finally {
+            release();
+        }
+    }
+
+    /** Commits the positions of every assigned partition without waiting; the callback runs in a later poll(). */
+    public void commitAsync(OffsetCommitCallback callback) {
+        acquire();
+        try {
+            requireGroup("commitAsync()");
+            group.commitAsync(subscriptions.positions(), callback == null ? (o, e) -> { } : callback);
+        } finally {
+            release();
+        }
+    }
+
+    /** The group's committed offsets of these partitions; partitions without a commit are absent. Blocks up to request.timeout.ms. */
+    public Map<TopicPartition, Long> committed(Set<TopicPartition> partitions) {
+        acquire();
+        try {
+            requireGroup("committed()");
+            return new HashMap<>(group.committed(Set.copyOf(partitions), MonotonicClock.nowMs() + config.requestTimeoutMs()));
+        } finally {
+            release();
+        }
+    }
+
+    private void requireGroup(String what) {
+        if (group == null) {
+            throw new IllegalStateException(what + " needs a consumer group: set group.id");
+        }
     }
 
     /** Replaces the assignment. Partitions kept keep their positions; new ones start at auto.offset.reset. */
@@ -76,7 +223,15 @@ public final class Consumer<K, V> implements AutoCloseable {
         acquire();
         try {
             Objects.requireNonNull(partitions, "partitions");
-            subscriptions.assign(partitions);
+            if (group != null && group.isSubscribed()) {
+                throw new IllegalStateException("subscribe() and assign() are exclusive: this consumer is subscribed; "
+                        + "call unsubscribe() first");
+            }
+            if (group != null) {
+                subscriptions.assignFromGroup(partitions); // with a group.id, new partitions start at committed offsets
+            } else {
+                subscriptions.assign(partitions);
+            }
             fetcher.retainBuffers(subscriptions.assignment());
             metadata.setTopics(subscriptions.topics());
         } finally {
@@ -108,8 +263,14 @@ public final class Consumer<K, V> implements AutoCloseable {
             long deadline = start + timeoutMs < start ? Long.MAX_VALUE : start + timeoutMs;
             while (true) {
                 long now = MonotonicClock.nowMs();
-                if (!subscriptions.topics().isEmpty() && metadata.updateDue(now)) {
+                if (!metadata.topics().isEmpty() && metadata.updateDue(now)) {
                     metadata.refresh();
+                }
+                long groupWakeAt = Long.MAX_VALUE;
+                if (group != null) {
+                    group.polled(); // waiting inside poll() is not being stuck between polls
+                    groupWakeAt = group.poll(now);
+                    group.initPositions(now + config.requestTimeoutMs());
                 }
                 applyResetOutcomes(now);
                 failIfNoOffset();
@@ -123,11 +284,11 @@ public final class Consumer<K, V> implements AutoCloseable {
                 if (now >= deadline) {
                     return List.of();
                 }
-                long wakeAt = Math.min(deadline, fetcher.nextBackoffExpiryMs(now));
+                long wakeAt = Math.min(Math.min(deadline, groupWakeAt), fetcher.nextBackoffExpiryMs(now));
                 if (subscriptions.hasPendingResets()) {
                     wakeAt = Math.min(wakeAt, now + config.retryBackoffMs());
                 }
-                if (!subscriptions.topics().isEmpty()) {
+                if (!metadata.topics().isEmpty()) {
                     wakeAt = Math.min(wakeAt, Math.max(now, metadata.nextUpdateDueMs()));
                 }
                 wakeup.await(wakeAt - now);
@@ -180,6 +341,9 @@ public final class Consumer<K, V> implements AutoCloseable {
     public long position(TopicPartition partition) {
         acquire();
         try {
+            if (group != null && subscriptions.isAssigned(partition)) {
+                group.initPositions(MonotonicClock.nowMs() + config.requestTimeoutMs());
+            }
             Long position = subscriptions.position(partition);
             if (position != null) {
                 return position;
@@ -246,8 +410,19 @@ public final class Consumer<K, V> implements AutoCloseable {
         if (closed) {
             return;
         }
-        closed = true;
-        pool.close();
+        try {
+            if (group != null) {
+                acquire();
+                try {
+                    group.close(); // commits (auto-commit), revokes, leaves the group unless static
+                } finally {
+                    release();
+                }
+            }
+        } finally {
+            closed = true;
+            pool.close();
+        }
     }
 
     private OffsetResetStrategy pendingStrategy(TopicPartition tp) {
@@ -326,9 +501,12 @@ public final class Consumer<K, V> implements AutoCloseable {
             throw new ConcurrentModificationException("Consumer is not safe for multi-threaded access; in use by "
                     + owner.get().getName());
         }
+        ownerDepth++;
     }
 
     private void release() {
-        owner.set(null);
+        if (--ownerDepth == 0) {
+            owner.set(null);
+        }
     }
 }

@@ -12,8 +12,8 @@ import java.util.Set;
 
 /**
  * The consumer's settings, with Kafka's names and defaults. An unknown key or a bad value throws
- * {@link ConfigException} naming the key. Group settings (group.id, ...) are not supported yet, so they
- * are rejected as unknown rather than silently ignored.
+ * {@link ConfigException} naming the key. The consumer-group settings (group.id, ...) are read into
+ * {@link GroupConfig}.
  */
 public record ConsumerConfig(
         List<InetSocketAddress> bootstrapServers,
@@ -27,7 +27,8 @@ public record ConsumerConfig(
         int requestTimeoutMs,
         long retryBackoffMs,
         long metadataMaxAgeMs,
-        int connectionSetupTimeoutMs) {
+        int connectionSetupTimeoutMs,
+        GroupConfig group) {
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String CLIENT_ID = "client.id";
@@ -42,9 +43,15 @@ public record ConsumerConfig(
     public static final String METADATA_MAX_AGE_MS = "metadata.max.age.ms";
     public static final String CONNECTION_SETUP_TIMEOUT_MS = "socket.connection.setup.timeout.ms";
 
-    private static final Set<String> KEYS = Set.of(BOOTSTRAP_SERVERS, CLIENT_ID, AUTO_OFFSET_RESET, FETCH_MIN_BYTES,
+    private static final Set<String> KEYS = union(Set.of(BOOTSTRAP_SERVERS, CLIENT_ID, AUTO_OFFSET_RESET, FETCH_MIN_BYTES,
             FETCH_MAX_WAIT_MS, FETCH_MAX_BYTES, MAX_PARTITION_FETCH_BYTES, MAX_POLL_RECORDS, REQUEST_TIMEOUT_MS,
-            RETRY_BACKOFF_MS, METADATA_MAX_AGE_MS, CONNECTION_SETUP_TIMEOUT_MS);
+            RETRY_BACKOFF_MS, METADATA_MAX_AGE_MS, CONNECTION_SETUP_TIMEOUT_MS), GroupConfig.KEYS);
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
 
     public static ConsumerConfig from(Properties properties) {
         return from(ConfigReader.toMap(properties));
@@ -72,6 +79,7 @@ public record ConsumerConfig(
                 requestTimeoutMs,
                 r.longAtLeast(RETRY_BACKOFF_MS, 100, 0),
                 r.longAtLeast(METADATA_MAX_AGE_MS, 300_000, 0),
-                r.intAtLeast(CONNECTION_SETUP_TIMEOUT_MS, 10_000, 1));
+                r.intAtLeast(CONNECTION_SETUP_TIMEOUT_MS, 10_000, 1),
+                GroupConfig.read(r));
     }
 }

@@ -17,6 +17,8 @@ final class SubscriptionState {
     private static final class PartitionState {
         Long position;
         OffsetResetStrategy pendingReset;
+        /** A group member's new partition, waiting for its committed offset (OffsetFetch) before anything else. */
+        boolean awaitingCommitted;
         long resetNotBeforeMs;
     }
 
@@ -42,6 +44,49 @@ final class SubscriptionState {
         assigned.putAll(next);
     }
 
+    /**
+     * Replaces the assignment with one the group gave: kept partitions keep their positions (cooperative
+     * rebalancing), new ones wait for their committed offsets, and fall back to auto.offset.reset without one.
+     */
+    void assignFromGroup(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, PartitionState> next = new LinkedHashMap<>();
+        for (TopicPartition tp : partitions) {
+            PartitionState s = assigned.get(tp);
+            if (s == null) {
+                s = new PartitionState();
+                s.awaitingCommitted = true;
+            }
+            next.put(tp, s);
+        }
+        assigned.clear();
+        assigned.putAll(next);
+    }
+
+    Set<TopicPartition> awaitingCommitted() {
+        Set<TopicPartition> result = new TreeSet<>();
+        assigned.forEach((tp, s) -> {
+            if (s.awaitingCommitted) {
+                result.add(tp);
+            }
+        });
+        return result;
+    }
+
+    /** The committed offset arrived: start there, or (null: nothing committed) at auto.offset.reset. */
+    void completeCommitted(TopicPartition tp, Long committed) {
+        PartitionState s = assigned.get(tp);
+        if (s == null || !s.awaitingCommitted) {
+            return;
+        }
+        s.awaitingCommitted = false;
+        if (committed != null) {
+            s.position = committed;
+        } else {
+            s.pendingReset = defaultReset;
+            s.resetNotBeforeMs = 0;
+        }
+    }
+
     Set<TopicPartition> assignment() {
         return new TreeSet<>(assigned.keySet());
     }
@@ -65,6 +110,7 @@ final class SubscriptionState {
         PartitionState s = state(tp);
         s.position = offset;
         s.pendingReset = null;
+        s.awaitingCommitted = false;
     }
 
     void requestReset(TopicPartition tp, OffsetResetStrategy strategy) {
@@ -72,6 +118,7 @@ final class SubscriptionState {
         s.position = null;
         s.pendingReset = strategy;
         s.resetNotBeforeMs = 0;
+        s.awaitingCommitted = false;
     }
 
     /** Delays the next reset attempt after a failed ListOffsets. */

@@ -23,13 +23,17 @@ public final class ClientApiVersions {
         SUPPORTED.put(ApiKeys.DELETE_TOPICS, VersionRange.of(1, 6));
         // v6 adds two-phase-commit fields for transactions (KIP-939); an idempotent producer needs none of them.
         SUPPORTED.put(ApiKeys.INIT_PRODUCER_ID, VersionRange.of(0, 5));
-        // Group administration (Admin). OffsetFetch from v2, the first that asks for all of a group's offsets;
-        // OffsetFetch v10 and OffsetCommit v10 name topics by ID only.
-        SUPPORTED.put(ApiKeys.FIND_COORDINATOR, VersionRange.of(0, 6));
+        // The classic consumer-group protocol (Consumer) and group administration (Admin). OffsetFetch from v2,
+        // the first that asks for all of a group's offsets; OffsetCommit v10 and OffsetFetch v10 name topics by id only.
+        SUPPORTED.put(ApiKeys.FIND_COORDINATOR, VersionRange.of(1, 6));
+        SUPPORTED.put(ApiKeys.JOIN_GROUP, VersionRange.of(2, 9));
+        SUPPORTED.put(ApiKeys.SYNC_GROUP, VersionRange.of(1, 5));
+        SUPPORTED.put(ApiKeys.HEARTBEAT, VersionRange.of(1, 4));
+        SUPPORTED.put(ApiKeys.LEAVE_GROUP, VersionRange.of(1, 5));
+        SUPPORTED.put(ApiKeys.OFFSET_COMMIT, VersionRange.of(2, 9));
+        SUPPORTED.put(ApiKeys.OFFSET_FETCH, VersionRange.of(2, 9));
         SUPPORTED.put(ApiKeys.LIST_GROUPS, VersionRange.of(0, 5));
         SUPPORTED.put(ApiKeys.DESCRIBE_GROUPS, VersionRange.of(0, 5));
-        SUPPORTED.put(ApiKeys.OFFSET_FETCH, VersionRange.of(2, 9));
-        SUPPORTED.put(ApiKeys.OFFSET_COMMIT, VersionRange.of(2, 9));
         SUPPORTED.put(ApiKeys.DELETE_GROUPS, VersionRange.of(0, 2));
         SUPPORTED.put(ApiKeys.OFFSET_DELETE, VersionRange.of(0, 0));
     }

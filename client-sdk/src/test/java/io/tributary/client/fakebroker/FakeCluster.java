@@ -2,7 +2,11 @@ package io.tributary.client.fakebroker;
 
 import io.tributary.client.common.TopicPartition;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -34,7 +38,8 @@ import java.util.stream.Collectors;
  * A cluster of {@link FakeBroker}s for client tests: metadata naming the leader of each partition (which a
  * test can move), InitProducerId handing out ids from 1000 (after scripted errors), and Produce appending to
  * a {@link FakePartitionLog} shared by all brokers, so a new leader knows what the old one wrote, as with
- * replication. Every batch received is kept, bytes included, with the answer it got.
+ * replication. Every batch received is kept, bytes included, with the answer it got. For consumer tests, a
+ * {@link FakeGroupCoordinator} answers the group APIs, Fetch answers "no records" and ListOffsets offset 0.
  */
 public final class FakeCluster implements AutoCloseable {
     /** A batch as it arrived at a broker. */
@@ -76,6 +81,7 @@ public final class FakeCluster implements AutoCloseable {
     private final AtomicInteger initProducerIdRequests = new AtomicInteger();
     private final AtomicLong nextProducerId = new AtomicLong(1_000);
     private volatile ProduceHook produceHook = b -> Decision.APPEND;
+    private final FakeGroupCoordinator groups = new FakeGroupCoordinator(id -> brokers.get(id).port());
 
     private FakeCluster() {
     }
@@ -113,6 +119,11 @@ public final class FakeCluster implements AutoCloseable {
         return Arrays.stream(ids).mapToObj(id -> "127.0.0.1:" + brokers.get(id).port()).collect(Collectors.joining(","));
     }
 
+    /** The group coordinator side (FindCoordinator, JoinGroup, ..., OffsetFetch). */
+    public FakeGroupCoordinator groups() {
+        return groups;
+    }
+
     public void onProduce(ProduceHook hook) {
         this.produceHook = hook;
     }
@@ -147,6 +158,10 @@ public final class FakeCluster implements AutoCloseable {
             case METADATA -> new FakeBroker.Reply(metadata((MetadataRequestData) request), false);
             case INIT_PRODUCER_ID -> initProducerId();
             case PRODUCE -> produce(brokerId, (ProduceRequestData) request);
+            case FETCH -> new FakeBroker.Reply(emptyFetch((FetchRequestData) request), false);
+            case LIST_OFFSETS -> new FakeBroker.Reply(logStartOffsets((ListOffsetsRequestData) request), false);
+            case FIND_COORDINATOR, JOIN_GROUP, SYNC_GROUP, HEARTBEAT, LEAVE_GROUP, OFFSET_COMMIT, OFFSET_FETCH ->
+                    new FakeBroker.Reply(groups.handle(brokerId, header, request), false);
             default -> throw new IllegalStateException("The fake broker does not serve " + header.apiKey());
         };
     }
@@ -154,7 +169,10 @@ public final class FakeCluster implements AutoCloseable {
     private static ApiVersionsResponseData apiVersions() {
         ApiVersionsResponseData data = new ApiVersionsResponseData();
         int[][] ranges = {{ApiKeys.API_VERSIONS.id, 0, 3}, {ApiKeys.METADATA.id, 0, 12}, {ApiKeys.PRODUCE.id, 3, 12},
-                {ApiKeys.INIT_PRODUCER_ID.id, 0, 5}};
+                {ApiKeys.INIT_PRODUCER_ID.id, 0, 5}, {ApiKeys.FETCH.id, 4, 12}, {ApiKeys.LIST_OFFSETS.id, 1, 8},
+                {ApiKeys.FIND_COORDINATOR.id, 0, 6}, {ApiKeys.JOIN_GROUP.id, 0, 9}, {ApiKeys.SYNC_GROUP.id, 0, 5},
+                {ApiKeys.HEARTBEAT.id, 0, 4}, {ApiKeys.LEAVE_GROUP.id, 0, 5}, {ApiKeys.OFFSET_COMMIT.id, 2, 9},
+                {ApiKeys.OFFSET_FETCH.id, 1, 9}};
         for (int[] r : ranges) {
             data.apiKeys().add(new ApiVersionsResponseData.ApiVersion().setApiKey((short) r[0])
                     .setMinVersion((short) r[1]).setMaxVersion((short) r[2]));
@@ -185,6 +203,38 @@ public final class FakeCluster implements AutoCloseable {
             data.topics().add(topic);
         }
         return data;
+    }
+
+    /** No records anywhere (consumer tests here are about the group, not the data), after a short long-poll. */
+    private static FetchResponseData emptyFetch(FetchRequestData request) {
+        try {
+            Thread.sleep(Math.min(50, Math.max(0, request.maxWaitMs())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        FetchResponseData response = new FetchResponseData();
+        for (FetchRequestData.FetchTopic t : request.topics()) {
+            FetchResponseData.FetchableTopicResponse rt = new FetchResponseData.FetchableTopicResponse().setTopic(t.topic());
+            for (FetchRequestData.FetchPartition p : t.partitions()) {
+                rt.partitions().add(new FetchResponseData.PartitionData().setPartitionIndex(p.partition())
+                        .setHighWatermark(0).setLastStableOffset(0).setLogStartOffset(0).setRecords(MemoryRecords.EMPTY));
+            }
+            response.responses().add(rt);
+        }
+        return response;
+    }
+
+    private static ListOffsetsResponseData logStartOffsets(ListOffsetsRequestData request) {
+        ListOffsetsResponseData response = new ListOffsetsResponseData();
+        for (ListOffsetsRequestData.ListOffsetsTopic t : request.topics()) {
+            ListOffsetsResponseData.ListOffsetsTopicResponse rt = new ListOffsetsResponseData.ListOffsetsTopicResponse().setName(t.name());
+            for (ListOffsetsRequestData.ListOffsetsPartition p : t.partitions()) {
+                rt.partitions().add(new ListOffsetsResponseData.ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex())
+                        .setTimestamp(-1).setOffset(0));
+            }
+            response.topics().add(rt);
+        }
+        return response;
     }
 
     private FakeBroker.Reply initProducerId() {
