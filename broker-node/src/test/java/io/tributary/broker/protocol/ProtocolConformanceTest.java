@@ -84,7 +84,11 @@ class ProtocolConformanceTest {
         List<Short> keys = advertised.apiKeys().stream().map(ApiVersionsResponseData.ApiVersion::apiKey).sorted().toList();
         assertEquals(List.of(ApiKeys.PRODUCE.id, ApiKeys.FETCH.id, ApiKeys.LIST_OFFSETS.id, ApiKeys.METADATA.id,
                 ApiKeys.FIND_COORDINATOR.id, ApiKeys.API_VERSIONS.id, ApiKeys.CREATE_TOPICS.id, ApiKeys.DELETE_TOPICS.id,
-                ApiKeys.INIT_PRODUCER_ID.id, ApiKeys.OFFSET_FOR_LEADER_EPOCH.id, ApiKeys.ELECT_LEADERS.id), keys);
+                ApiKeys.INIT_PRODUCER_ID.id, ApiKeys.OFFSET_FOR_LEADER_EPOCH.id, ApiKeys.ELECT_LEADERS.id,
+                // The admin APIs (broker admin package; AdminProtocolConformanceTest covers their versions).
+                ApiKeys.DELETE_RECORDS.id, ApiKeys.DESCRIBE_CONFIGS.id, ApiKeys.ALTER_CONFIGS.id, ApiKeys.DESCRIBE_LOG_DIRS.id,
+                ApiKeys.CREATE_PARTITIONS.id, ApiKeys.INCREMENTAL_ALTER_CONFIGS.id, ApiKeys.LIST_PARTITION_REASSIGNMENTS.id,
+                ApiKeys.DESCRIBE_CLUSTER.id).stream().sorted().toList(), keys);
     }
 
     /** KAFKA-18659: Produce v0-2 are advertised so librdkafka compresses, but a request at them is refused. */
