@@ -23,6 +23,11 @@ public final class ClientApiVersions {
         SUPPORTED.put(ApiKeys.DELETE_TOPICS, VersionRange.of(1, 6));
         // v6 adds two-phase-commit fields for transactions (KIP-939); an idempotent producer needs none of them.
         SUPPORTED.put(ApiKeys.INIT_PRODUCER_ID, VersionRange.of(0, 5));
+        // Admin: configs, partitions and records (admin.ConfigRequests, PartitionRequests).
+        SUPPORTED.put(ApiKeys.DESCRIBE_CONFIGS, VersionRange.of(1, 4));
+        SUPPORTED.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, VersionRange.of(0, 1));
+        SUPPORTED.put(ApiKeys.CREATE_PARTITIONS, VersionRange.of(0, 3));
+        SUPPORTED.put(ApiKeys.DELETE_RECORDS, VersionRange.of(0, 2));
     }
 
     private ClientApiVersions() {
