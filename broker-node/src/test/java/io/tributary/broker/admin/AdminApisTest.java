@@ -152,6 +152,14 @@ class AdminApisTest {
         assertTrue(bad.getCause().getMessage().contains("retention.ms"), bad.getCause().getMessage());
         assertEquals("1048588", describe(topic).get("max.message.bytes").value());
 
+        // APPEND and SUBTRACT are for list configs only.
+        assertInstanceOf(InvalidConfigurationException.class, assertThrows(ExecutionException.class, () -> alter(topic,
+                new AlterConfigOp(new ConfigEntry("retention.ms", "5"), AlterConfigOp.OpType.APPEND))).getCause());
+        alter(topic, new AlterConfigOp(new ConfigEntry("cleanup.policy", "delete"), AlterConfigOp.OpType.APPEND));
+        await().atMost(Duration.ofSeconds(10)).until(() -> describe(topic).get("cleanup.policy").source()
+                == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+        assertEquals("delete", describe(topic).get("cleanup.policy").value());
+
         ExecutionException unknownKey = assertThrows(ExecutionException.class, () -> alter(topic, set("no.such.config", "1")));
         assertInstanceOf(InvalidConfigurationException.class, unknownKey.getCause());
 

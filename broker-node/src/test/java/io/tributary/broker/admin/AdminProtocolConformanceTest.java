@@ -95,6 +95,13 @@ class AdminProtocolConformanceTest {
             assertEquals(Errors.NONE.code(), results.get(0).errorCode(), "v" + v + " " + results);
             assertTrue(results.get(0).configs().stream().anyMatch(c -> c.name().equals("retention.ms")
                     && c.value().equals("604800000")), "v" + v + " " + results.get(0));
+            var retention = results.get(0).configs().stream().filter(c -> c.name().equals("retention.ms")).findFirst().orElseThrow();
+            assertEquals(DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG.id(), retention.configSource(), "v" + v);
+            assertEquals("log.retention.ms", retention.synonyms().get(0).name(), "v" + v);
+            if (v >= 3) {
+                assertEquals(DescribeConfigsResponse.ConfigType.LONG.id(), retention.configType(), "v" + v);
+                assertTrue(retention.documentation() != null && !retention.documentation().isEmpty(), "v" + v);
+            }
             assertEquals(Errors.NONE.code(), results.get(1).errorCode(), "v" + v);
             assertTrue(results.get(1).configs().stream().anyMatch(c -> c.name().equals("log.retention.ms")), "v" + v);
             assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), results.get(2).errorCode(), "v" + v);
