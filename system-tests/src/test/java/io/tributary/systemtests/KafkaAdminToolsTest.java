@@ -133,6 +133,16 @@ class KafkaAdminToolsTest {
                 "--entity-name", "1", "--alter", "--add-config", "num.io.threads=2");
         assertTrue(staticOnly.exitCode() != 0, staticOnly.stdout() + staticOnly.stderr());
 
+        // Without an entity name the tool lists every broker (DescribeCluster) and every topic.
+        String allBrokers = tool(configs, "--bootstrap-server", bootstrap, "--entity-type", "brokers", "--describe")
+                .assertSuccess().stdout();
+        for (int id : c.brokerIds()) {
+            assertTrue(allBrokers.contains("Dynamic configs for broker " + id + " are:"), allBrokers);
+        }
+        String allTopics = tool(configs, "--bootstrap-server", bootstrap, "--entity-type", "topics", "--describe")
+                .assertSuccess().stdout();
+        assertTrue(allTopics.contains("Dynamic configs for topic tools-configs are:"), allTopics);
+
         // Tributary's bin/configs reads and writes the same.
         String ours = tool("io.tributary.cli.ConfigsCommand", "--bootstrap-server", bootstrap, "--entity-type", "topics",
                 "--entity-name", "tools-configs", "--describe").assertSuccess().stdout();
