@@ -234,6 +234,26 @@ class AdminApisTest {
     }
 
     @Test
+    void loweringMaxMessageBytesRefusesLargerBatchesAtOnce() throws Exception {
+        start(1);
+        createTopic("capped", 1, 1, Map.of());
+        Properties noRetries = new Properties();
+        noRetries.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+        noRetries.put(ProducerConfig.RETRIES_CONFIG, "0");
+        try (KafkaProducer<String, String> producer = producer(4_000, noRetries)) {
+            String large = "z".repeat(4_000);
+            producer.send(new ProducerRecord<>("capped", 0, "k", large)).get();
+            alter(new ConfigResource(ConfigResource.Type.TOPIC, "capped"), set("max.message.bytes", "1000"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> cluster.broker(1).replica(new TopicPartition("capped", 0))
+                    .orElseThrow().log().config().maxMessageBytes() == 1000);
+            ExecutionException refused = assertThrows(ExecutionException.class,
+                    () -> producer.send(new ProducerRecord<>("capped", 0, "k", large)).get());
+            assertInstanceOf(org.apache.kafka.common.errors.RecordTooLargeException.class, refused.getCause());
+            producer.send(new ProducerRecord<>("capped", 0, "k", "small")).get();
+        }
+    }
+
+    @Test
     void dynamicBrokerDefaultsApplyToTopicsAndStaticSettingsAreRefused() throws Exception {
         start(2);
         createTopic("inherits", 1, 2, Map.of());
