@@ -38,6 +38,7 @@ public final class DynamicBrokerConfigs implements Closeable {
     private final ExecutorService thread;
     private volatile Map<String, String> clusterDefaults = Map.of();
     private volatile Map<String, String> thisBroker = Map.of();
+    private boolean applied; // confined to the cache's thread
 
     public DynamicBrokerConfigs(CuratorFramework zk, int brokerId, TopicConfigCatalog catalog) {
         this.brokerId = brokerId;
@@ -102,9 +103,11 @@ public final class DynamicBrokerConfigs implements Closeable {
     private void reload(Consumer<Map<String, String>> onChange) {
         Map<String, String> defaults = read(ConfigStore.DEFAULT_BROKER_ENTITY);
         Map<String, String> own = read(Integer.toString(brokerId));
-        if (defaults.equals(clusterDefaults) && own.equals(thisBroker) && !(defaults.isEmpty() && own.isEmpty())) {
+        // Another broker's znode changed: nothing for this one to apply (the first load always applies).
+        if (applied && defaults.equals(clusterDefaults) && own.equals(thisBroker)) {
             return;
         }
+        applied = true;
         clusterDefaults = defaults;
         thisBroker = own;
         if (!defaults.isEmpty() || !own.isEmpty()) {
