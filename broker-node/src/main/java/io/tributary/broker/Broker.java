@@ -1,5 +1,6 @@
 package io.tributary.broker;
 
+import io.tributary.broker.admin.AdminApis;
 import io.tributary.broker.config.BrokerConfig;
 import io.tributary.broker.config.ListenerAddress;
 import io.tributary.broker.fetch.FetchHandler;
@@ -190,7 +191,11 @@ public final class Broker implements AutoCloseable {
         replicas.addRoleListener(groups.shards());
         groups.scheduleExpiry(timers, groupPool, config.get(BrokerConfig.OFFSETS_RETENTION_CHECK_INTERVAL_MS));
 
-        RequestDispatcher dispatcher = groups.register(RequestDispatcher.builder(brokerId))
+        AdminApis admin = new AdminApis(new AdminApis.Wiring(config, clusterId, zk, metadata, registry, controllerElection,
+                topicStore, logManager, replicas, topics, partitions, waiter, zkPool, readPool));
+        toClose.add(admin);
+        admin.start();
+        RequestDispatcher dispatcher = groups.register(admin.register(RequestDispatcher.builder(brokerId)))
                 .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(brokerId, clusterId, registry, controllerElection,
                         metadata, creator, config.get(BrokerConfig.AUTO_CREATE_TOPICS_ENABLE), zkPool))
                 .register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(topics, partitions))

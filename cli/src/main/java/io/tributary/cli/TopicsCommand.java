@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 
 /** Creates, lists, describes and deletes topics, and describes the cluster; flags follow kafka-topics.sh. */
 @Command(name = "topics", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Create, list, describe and delete topics; describe the cluster.")
+        description = "Create, list, describe, alter (add partitions) and delete topics; describe the cluster.")
 public final class TopicsCommand implements Callable<Integer> {
 
     @Mixin
@@ -41,13 +41,15 @@ public final class TopicsCommand implements Callable<Integer> {
         boolean delete;
         @Option(names = "--describe-cluster", required = true, description = "Print the cluster id, the controller and the brokers.")
         boolean describeCluster;
+        @Option(names = "--alter", required = true, description = "Grow --topic to --partitions N partitions (never fewer).")
+        boolean alter;
     }
 
     @Option(names = "--topic", paramLabel = "TOPIC", description = "The topic.")
     String topic;
 
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "-1",
-            description = "Partitions of the new topic (default: the broker's num.partitions).")
+            description = "Partitions of the new topic (default: the broker's num.partitions), or with --alter the new total.")
     int partitions;
 
     @Option(names = "--replication-factor", paramLabel = "R", defaultValue = "-1",
@@ -90,6 +92,9 @@ public final class TopicsCommand implements Callable<Integer> {
                 describe(admin, out);
             } else if (action.delete) {
                 delete(admin, out);
+            } else if (action.alter) {
+                admin.createPartitions(topic, partitions);
+                out.println("Topic " + topic + " now has " + partitions + " partitions.");
             } else {
                 ClusterFormat.lines(admin.describeCluster()).forEach(out::println);
             }
@@ -109,7 +114,11 @@ public final class TopicsCommand implements Callable<Integer> {
         if (action.create && (replicationFactor == 0 || replicationFactor < -1)) {
             throw new ParameterException(spec.commandLine(), "--replication-factor must be >= 1, not " + replicationFactor);
         }
-        if (!action.create && (partitions != -1 || replicationFactor != -1 || !configs.isEmpty() || ifNotExists)) {
+        if (action.alter && (topic == null || partitions < 1 || replicationFactor != -1 || !configs.isEmpty() || ifNotExists)) {
+            throw new ParameterException(spec.commandLine(), "--alter needs --topic and --partitions N (N >= 1) and takes "
+                    + "nothing else; bin/configs changes topic configs");
+        }
+        if (!action.create && !action.alter && (partitions != -1 || replicationFactor != -1 || !configs.isEmpty() || ifNotExists)) {
             throw new ParameterException(spec.commandLine(),
                     "--partitions, --replication-factor, --config and --if-not-exists only go with --create");
         }

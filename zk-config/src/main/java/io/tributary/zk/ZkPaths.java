@@ -71,6 +71,16 @@ public final class ZkPaths {
         return topicConfigs() + "/" + requireName(topic);
     }
 
+    /** Parent of dynamic broker config overrides: one znode per broker id, and {@code <default>} for the cluster. */
+    public static String brokerConfigs() {
+        return "/config/brokers";
+    }
+
+    /** @param entity a broker id, or {@code <default>} for the cluster-wide defaults (as Kafka's znodes) */
+    public static String brokerConfig(String entity) {
+        return brokerConfigs() + "/" + requireName(entity);
+    }
+
     public static String deleteTopics() {
         return "/admin/delete_topics";
     }

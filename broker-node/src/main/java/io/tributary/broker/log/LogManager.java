@@ -27,7 +27,7 @@ public final class LogManager implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
 
     private final List<Path> logDirs;
-    private final LogConfig defaults;
+    private volatile LogConfig defaults;
     private final List<LogDirLock> locks = new ArrayList<>();
     private final Map<TopicPartitionDir, PartitionLog> logs = new ConcurrentHashMap<>();
     private boolean closed;
@@ -72,6 +72,11 @@ public final class LogManager implements Closeable {
 
     public LogConfig defaults() {
         return defaults;
+    }
+
+    /** New broker-level defaults (dynamic broker configs); the caller re-applies each topic's overrides on top. */
+    public void updateDefaults(LogConfig newDefaults) {
+        defaults = newDefaults;
     }
 
     /**

@@ -122,6 +122,9 @@ public final class PartitionLog implements Closeable {
         PartitionLog log = new PartitionLog(dir, topic, partition, config,
                 loaded.segments().toArray(LogSegment[]::new), epochs, recoveryPointFile, loaded.recoveryPoint(),
                 loaded.summary());
+        // A DeleteRecords start offset inside the first segment survives restarts (LogStartOffsetCheckpoint).
+        LogStartOffsetCheckpoint.read(dir, name).ifPresent(start -> log.logStartOffset = Math.max(log.logStartOffset,
+                Math.min(start, log.logEndOffset)));
         // Recovery may have cut the tail, and retention may have run after the last checkpoint write.
         epochs.truncateFromEnd(log.logEndOffset);
         epochs.truncateFromStart(log.logStartOffset);
@@ -559,10 +562,53 @@ public final class PartitionLog implements Closeable {
             }
             // Nothing below offset is left to lose. Written even when unchanged: the directory fsync makes
             // the unlinks durable, so the old segments cannot reappear after a power loss.
+            LogStartOffsetCheckpoint.write(dir, offset);
             writeRecoveryPoint(offset);
             LOG.info("{}: emptied the log and restarted it at offset {}", name, offset);
         } catch (IOException e) {
             throw new UncheckedIOException("restart of " + name + " at offset " + offset + " failed in " + dir, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * DeleteRecords: raises the log start offset to {@code offset} (no-op if it is not above the current start),
+     * durably, then deletes the segments wholly below it. Reads below the new start get OFFSET_OUT_OF_RANGE.
+     *
+     * @return the log start offset now
+     * @throws OffsetOutOfRangeException when {@code offset} is above the log end offset
+     */
+    public long advanceLogStartOffset(long offset) {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            if (offset > logEndOffset) {
+                throw new OffsetOutOfRangeException(name, offset, logStartOffset, logEndOffset);
+            }
+            if (offset <= logStartOffset) {
+                return logStartOffset;
+            }
+            LogStartOffsetCheckpoint.write(dir, offset);
+            logStartOffset = offset;
+            epochs.truncateFromStart(offset);
+            LogSegment[] current = segments;
+            int delete = 0;
+            while (delete < current.length - 1 && current[delete + 1].baseOffset() <= offset) {
+                delete++;
+            }
+            if (delete > 0) {
+                long nowMs = System.currentTimeMillis();
+                segments = Arrays.copyOfRange(current, delete, current.length);
+                for (int i = 0; i < delete; i++) {
+                    retire(current[i], nowMs);
+                    current[i].unlinkFiles();
+                }
+            }
+            LOG.info("{}: log start offset advanced to {} (DeleteRecords), {} segment(s) deleted", name, offset, delete);
+            return offset;
+        } catch (IOException e) {
+            throw new UncheckedIOException("advancing the log start offset of " + name + " to " + offset + " failed in " + dir, e);
         } finally {
             writeLock.unlock();
         }
@@ -615,7 +661,7 @@ public final class PartitionLog implements Closeable {
             if (delete > 0) {
                 LogSegment[] remaining = Arrays.copyOfRange(current, delete, current.length);
                 // Raise the start offset before shrinking the array: readers check against both.
-                logStartOffset = remaining[0].baseOffset();
+                logStartOffset = Math.max(logStartOffset, remaining[0].baseOffset());
                 segments = remaining;
                 epochs.truncateFromStart(logStartOffset);
                 for (int i = 0; i < delete; i++) {

@@ -53,7 +53,7 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, Broker
     private final ScheduledExecutorService timers;
     private final BrokerRegistry brokers;
     private final ReplicaFetcherManager fetchers;
-    private final int defaultMinInsyncReplicas;
+    private volatile int defaultMinInsyncReplicas;
     private final long replicaLagTimeMaxMs;
     private final Map<TopicPartition, Replica> replicas = new ConcurrentHashMap<>();
     private final List<PartitionRoleListener> roleListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -188,7 +188,7 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, Broker
             if (existing == null) {
                 startReplica(topic, tp, metadata.replicas());
             } else {
-                existing.partition().setMinInsyncReplicas(minInsyncReplicas(topic.configs()));
+                applyTopicConfig(existing.partition(), topic.configs());
                 existing.partition().setReplicas(metadata.replicas());
             }
         }
@@ -334,6 +334,33 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, Broker
                 log.warn("Broker {}: the log in {} belongs to no partition assigned to this broker; it is left on disk",
                         brokerId, partitionLog.dir());
             }
+        }
+    }
+
+    /**
+     * Applies a topic's config overrides (on top of the broker's current defaults) to a live replica: min.insync.replicas
+     * at the next acks=all write, the log settings (retention, segment size and age, max.message.bytes) at the next
+     * append or retention pass. This is how IncrementalAlterConfigs takes effect without a restart.
+     */
+    private void applyTopicConfig(Partition partition, Map<String, String> topicConfigs) {
+        try {
+            partition.setMinInsyncReplicas(minInsyncReplicas(topicConfigs));
+            partition.log().updateConfig(logManager.defaults().withOverrides(topicConfigs));
+        } catch (IllegalArgumentException e) {
+            log.error("Broker {}: cannot apply the config {} to {}; it keeps its previous config", brokerId, topicConfigs,
+                    partition.topicPartition(), e);
+        }
+    }
+
+    /**
+     * The dynamic broker defaults changed (DynamicBrokerConfigs): {@code minInsyncReplicas} becomes the default, and
+     * every replica gets its topic's overrides again on top of the new log defaults (set in the LogManager first).
+     */
+    public synchronized void defaultsChanged(int minInsyncReplicas, Map<String, TopicMetadata> topics) {
+        defaultMinInsyncReplicas = minInsyncReplicas;
+        for (Map.Entry<TopicPartition, Replica> entry : replicas.entrySet()) {
+            TopicMetadata topic = topics.get(entry.getKey().topic());
+            applyTopicConfig(entry.getValue().partition(), topic == null ? Map.of() : topic.configs());
         }
     }
 

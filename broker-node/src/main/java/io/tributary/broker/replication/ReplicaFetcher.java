@@ -334,6 +334,11 @@ final class ReplicaFetcher implements Runnable {
                 }
                 follower.fetchOffset = partition.logEndOffset();
                 partition.updateFollowerHighWatermark(data.highWatermark());
+                // DeleteRecords on the leader: follow its log start offset as far as this replica's log reaches.
+                long leaderStart = Math.min(data.logStartOffset(), partition.logEndOffset());
+                if (leaderStart > partition.logStartOffset()) {
+                    writeAndWait(partition, () -> partition.log().advanceLogStartOffset(leaderStart));
+                }
             }
             case OFFSET_OUT_OF_RANGE -> {
                 if (data.logStartOffset() > follower.fetchOffset) {

@@ -88,7 +88,11 @@ class ProtocolConformanceTest {
                 // the group coordinator (io.tributary.broker.group.GroupProtocolConformanceTest exercises them)
                 ApiKeys.OFFSET_COMMIT.id, ApiKeys.OFFSET_FETCH.id, ApiKeys.JOIN_GROUP.id, ApiKeys.HEARTBEAT.id,
                 ApiKeys.LEAVE_GROUP.id, ApiKeys.SYNC_GROUP.id, ApiKeys.DESCRIBE_GROUPS.id, ApiKeys.LIST_GROUPS.id,
-                ApiKeys.DELETE_GROUPS.id, ApiKeys.OFFSET_DELETE.id).stream().sorted().toList(), keys);
+                ApiKeys.DELETE_GROUPS.id, ApiKeys.OFFSET_DELETE.id,
+                // The admin APIs (broker admin package; AdminProtocolConformanceTest covers their versions).
+                ApiKeys.DELETE_RECORDS.id, ApiKeys.DESCRIBE_CONFIGS.id, ApiKeys.ALTER_CONFIGS.id, ApiKeys.DESCRIBE_LOG_DIRS.id,
+                ApiKeys.CREATE_PARTITIONS.id, ApiKeys.INCREMENTAL_ALTER_CONFIGS.id, ApiKeys.LIST_PARTITION_REASSIGNMENTS.id,
+                ApiKeys.DESCRIBE_CLUSTER.id).stream().sorted().toList(), keys);
     }
 
     /** KAFKA-18659: Produce v0-2 are advertised so librdkafka compresses, but a request at them is refused. */

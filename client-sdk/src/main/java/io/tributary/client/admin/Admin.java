@@ -13,7 +13,11 @@ import io.tributary.client.network.MetadataCache;
 import io.tributary.client.network.MonotonicClock;
 import io.tributary.client.network.OutboundRequest;
 import io.tributary.client.network.TopicMetadata;
+import org.apache.kafka.common.message.CreatePartitionsResponseData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.DeleteRecordsResponseData;
+import org.apache.kafka.common.message.DescribeConfigsResponseData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -202,6 +206,81 @@ public final class Admin implements AutoCloseable {
     /** Deletes the group's committed offsets of these partitions (OffsetDelete). */
     public void deleteGroupOffsets(String groupId, Collection<TopicPartition> partitions) {
         groups.deleteGroupOffsets(groupId, partitions);
+    }
+
+    // ---- configs, partitions and records (requests built in ConfigRequests and PartitionRequests) ----
+
+    /**
+     * Every config of a topic, a broker ({@link ConfigResource#broker}) or the cluster's broker defaults, with where
+     * each value comes from. A broker's own configs are asked of that broker, as Kafka's Admin does.
+     *
+     * @throws ApiException UNKNOWN_TOPIC_OR_PARTITION for a topic that does not exist
+     */
+    public List<ConfigEntry> describeConfigs(ConfigResource resource) {
+        return calls().call("describe the configs of " + ConfigRequests.describe(resource), List.of(), targetOf(resource),
+                ApiKeys.DESCRIBE_CONFIGS, v -> ConfigRequests.describe(resource, v),
+                response -> ConfigRequests.parseDescribe(resource, response.body(DescribeConfigsResponseData.class)));
+    }
+
+    /**
+     * Sets, deletes, appends to or subtracts from configs; the broker stores all of them or none.
+     *
+     * @throws ApiException INVALID_CONFIG (unknown key, bad value), INVALID_REQUEST (a broker setting that cannot
+     *                      change without a restart), UNKNOWN_TOPIC_OR_PARTITION
+     */
+    public void incrementalAlterConfigs(ConfigResource resource, List<AlterConfigOp> ops, boolean validateOnly) {
+        calls().call("alter the configs of " + ConfigRequests.describe(resource), List.of(), targetOf(resource),
+                ApiKeys.INCREMENTAL_ALTER_CONFIGS, v -> ConfigRequests.alter(resource, ops, validateOnly),
+                response -> {
+                    ConfigRequests.checkAlter(resource, response.body(IncrementalAlterConfigsResponseData.class));
+                    return null;
+                });
+        log.info("Altered the configs of {}: {}{}", ConfigRequests.describe(resource), ops, validateOnly ? " (validated only)" : "");
+    }
+
+    /**
+     * Grows a topic to {@code totalCount} partitions and returns once they have leaders.
+     *
+     * @throws ApiException INVALID_PARTITIONS when the count is not larger than the current one
+     */
+    public void createPartitions(String topic, int totalCount) {
+        calls().call("add partitions to topic '" + topic + "'", List.of(), AdminCalls.Target.anyBroker(),
+                ApiKeys.CREATE_PARTITIONS, v -> PartitionRequests.createPartitions(topic, totalCount, config.requestTimeoutMs()),
+                response -> {
+                    PartitionRequests.checkCreatePartitions(topic, response.body(CreatePartitionsResponseData.class));
+                    return null;
+                });
+        log.info("Topic {} now has {} partitions", topic, totalCount);
+    }
+
+    /**
+     * Deletes every record before the given offset of each partition (-1 = up to the high watermark), asking each
+     * partition's leader.
+     *
+     * @return each partition's new log start offset
+     * @throws ApiException OFFSET_OUT_OF_RANGE for an offset beyond the high watermark
+     */
+    public Map<io.tributary.client.common.TopicPartition, Long> deleteRecords(
+            Map<io.tributary.client.common.TopicPartition, Long> beforeOffsets) {
+        Map<io.tributary.client.common.TopicPartition, Long> result = new LinkedHashMap<>();
+        Set<String> topics = new TreeSet<>();
+        beforeOffsets.keySet().forEach(tp -> topics.add(tp.topic()));
+        for (Map.Entry<io.tributary.client.common.TopicPartition, Long> entry : beforeOffsets.entrySet()) {
+            io.tributary.client.common.TopicPartition tp = entry.getKey();
+            result.putAll(calls().call("delete records of " + tp, topics, cluster -> cluster.leaderFor(tp).orElse(null),
+                    ApiKeys.DELETE_RECORDS, v -> PartitionRequests.deleteRecords(Map.of(tp, entry.getValue()), config.requestTimeoutMs()),
+                    response -> PartitionRequests.parseDeleteRecords(response.body(DeleteRecordsResponseData.class))));
+        }
+        return result;
+    }
+
+    private AdminCalls calls() {
+        return new AdminCalls(config, pool, metadata);
+    }
+
+    private static AdminCalls.Target targetOf(ConfigResource resource) {
+        return resource.type() == ConfigResource.Type.BROKER && !resource.isBrokerDefault()
+                ? AdminCalls.Target.broker(Integer.parseInt(resource.name())) : AdminCalls.Target.anyBroker();
     }
 
     @Override

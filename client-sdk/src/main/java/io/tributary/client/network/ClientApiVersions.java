@@ -36,6 +36,11 @@ public final class ClientApiVersions {
         SUPPORTED.put(ApiKeys.DESCRIBE_GROUPS, VersionRange.of(0, 5));
         SUPPORTED.put(ApiKeys.DELETE_GROUPS, VersionRange.of(0, 2));
         SUPPORTED.put(ApiKeys.OFFSET_DELETE, VersionRange.of(0, 0));
+        // Admin: configs, partitions and records (admin.ConfigRequests, PartitionRequests).
+        SUPPORTED.put(ApiKeys.DESCRIBE_CONFIGS, VersionRange.of(1, 4));
+        SUPPORTED.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, VersionRange.of(0, 1));
+        SUPPORTED.put(ApiKeys.CREATE_PARTITIONS, VersionRange.of(0, 3));
+        SUPPORTED.put(ApiKeys.DELETE_RECORDS, VersionRange.of(0, 2));
     }
 
     private ClientApiVersions() {
