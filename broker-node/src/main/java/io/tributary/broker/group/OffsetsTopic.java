@@ -40,6 +40,8 @@ public final class OffsetsTopic {
     private final long segmentBytes;
     private final Executor zkPool;
     private final AtomicReference<CompletableFuture<Void>> creation = new AtomicReference<>();
+    /** The partition count first seen (0 until then): groups map by it for good, as Kafka reads it once. */
+    private volatile int fixedPartitionCount;
 
     public OffsetsTopic(int brokerId, TopicMetadataCache metadata, BrokerRegistry brokers, TopicStore store,
                         int partitions, int replicationFactor, long segmentBytes, Executor zkPool) {
@@ -61,9 +63,29 @@ public final class OffsetsTopic {
         return metadata.topic(NAME);
     }
 
-    /** Partitions of the topic as it exists, or as it will be created. */
+    /**
+     * Partitions of the topic as first seen by this broker, or as it will be created. Fixed once seen: partitions
+     * added later (CreatePartitions refuses it, but ZooKeeper could be edited) must not move any group.
+     */
     public int partitionCount() {
-        return topic().map(t -> t.partitions().size()).orElse(configuredPartitions);
+        int fixed = fixedPartitionCount;
+        if (fixed > 0) {
+            return fixed;
+        }
+        Optional<TopicMetadata> existing = topic();
+        if (existing.isEmpty() || existing.get().partitions().isEmpty()) {
+            return configuredPartitions;
+        }
+        synchronized (this) {
+            if (fixedPartitionCount == 0) {
+                fixedPartitionCount = existing.get().partitions().size();
+                if (fixedPartitionCount != configuredPartitions) {
+                    log.info("Broker {}: {} has {} partitions (offsets.topic.num.partitions is {}); groups map by {}",
+                            brokerId, NAME, fixedPartitionCount, configuredPartitions, fixedPartitionCount);
+                }
+            }
+            return fixedPartitionCount;
+        }
     }
 
     /** The partition whose leader coordinates {@code groupId}: abs(hashCode) mod partitions, exactly as Kafka. */
