@@ -1,6 +1,7 @@
 package io.tributary.broker.group;
 
 import io.tributary.broker.protocol.ApiError;
+import io.tributary.broker.replica.Leadership;
 import io.tributary.broker.replica.Partition;
 import io.tributary.broker.replica.PartitionRoleListener;
 import io.tributary.coordinator.SerialExecutor;
@@ -119,6 +120,16 @@ public final class CoordinatorShards implements PartitionRoleListener {
             }
         }
         if (!shard.isCurrent()) {
+            return;
+        }
+        Leadership leadership = shard.partition.leadership();
+        if (!leadership.leader() || leadership.leaderEpoch() != shard.leaderEpoch) {
+            // Backstop: leadership moved on without this shard being told; serving it would be a zombie coordinator.
+            log.warn("Broker {}: not activating {}: the partition is {} at leader epoch {}", brokerId, shard,
+                    leadership.leader() ? "led" : "no longer led", leadership.leaderEpoch());
+            shard.unload();
+            shards.remove(shard.partitionIndex, shard);
+            unloadGroups(shard);
             return;
         }
         Listener current = listener;
