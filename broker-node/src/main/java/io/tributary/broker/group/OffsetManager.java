@@ -161,6 +161,11 @@ public final class OffsetManager {
                         + request.generationIdOrMemberEpoch() + " is not current");
             }
             synchronized (group) {
+                if (!shard.isCurrent()) {
+                    // Unloaded since shardFor: never let a fresh group land in a shard nobody serves any more.
+                    throw new ApiError(Errors.NOT_COORDINATOR, "broker " + brokerId + " stopped coordinating " + shard
+                            + " (group " + groupId + ")");
+                }
                 if (group.is(GroupState.DEAD)) {
                     shard.groups.remove(groupId, group);
                     continue;

@@ -1,16 +1,29 @@
 package io.tributary.broker.group;
 
 import io.tributary.broker.replica.Partition;
+import io.tributary.broker.protocol.RequestContext;
 import io.tributary.broker.testing.LocalCluster;
+import io.tributary.coordinator.metadata.TopicMetadataCache;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link CoordinatorShards} on a real offsets partition of a one-broker cluster: a shard is activated only while
- * its partition is still led at the shard's leader epoch.
+ * its partition is still led at the shard's leader epoch, and a join racing the shard's unload is told
+ * NOT_COORDINATOR instead of parking in a group nobody serves.
  */
 class CoordinatorShardsTest {
 
@@ -67,5 +81,47 @@ class CoordinatorShardsTest {
         CoordinatorShard active = shards.all().iterator().next();
         assertEquals(epoch, active.leaderEpoch);
         assertTrue(active.groups.containsKey("loaded"), "the groups were loaded from the log");
+    }
+
+    @Test
+    void aJoinThatFindsItsShardUnloadedOnceItHoldsTheGroupIsToldNotCoordinator() throws Exception {
+        Partition offsets = cluster.broker(1).replica(new TopicPartition(OffsetsTopic.NAME, 0)).orElseThrow();
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+        try (CuratorFramework zk = CuratorFrameworkFactory.newClient(cluster.zookeeperConnect(), new RetryOneTime(100))) {
+            zk.start();
+            TopicMetadataCache metadata = new TopicMetadataCache(zk);
+            metadata.start();
+            // A second coordinator over the broker's own offsets replica: its shard can be unloaded at a chosen moment.
+            OffsetsTopic topic = new OffsetsTopic(1, metadata, null, null, 1, 1, 1 << 20, null);
+            CoordinatorShards shards = new CoordinatorShards(1, topic, lanes);
+            GroupCoordinator coordinator = new GroupCoordinator(1, shards, timers,
+                    new GroupSettings(0, 500, 300_000, 100, 5000, 4096, 600_000));
+            shards.becameLeader(offsets, offsets.leadership().leaderEpoch());
+            await().atMost(Duration.ofSeconds(10)).until(() -> shards.all().stream()
+                    .anyMatch(s -> s.status() == CoordinatorShard.Status.ACTIVE));
+            ClassicGroup group = shards.all().iterator().next().groups.get("loaded");
+
+            JoinGroupRequestData join = new JoinGroupRequestData().setGroupId("loaded").setMemberId("")
+                    .setProtocolType("consumer").setSessionTimeoutMs(10_000).setRebalanceTimeoutMs(300_000)
+                    .setProtocols(new JoinGroupRequestData.JoinGroupRequestProtocolCollection(List.of(
+                            new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range").setMetadata(new byte[0])).iterator()));
+            RequestContext context = new RequestContext(new RequestHeader(ApiKeys.JOIN_GROUP, (short) 5, "joiner", 1), "local-remote");
+            CompletableFuture<JoinGroupResponseData> answer = new CompletableFuture<>();
+            Thread joiner = new Thread(() -> coordinator.joinGroup(context, join).whenComplete((r, e) -> {
+                if (e != null) {
+                    answer.completeExceptionally(e);
+                } else {
+                    answer.complete(r);
+                }
+            }));
+            synchronized (group) {
+                joiner.start(); // passes shardFor, then waits for the group's lock
+                await().atMost(Duration.ofSeconds(10)).until(() -> joiner.getState() == Thread.State.BLOCKED);
+                shards.resigned(offsets); // the shard is unloaded while the join waits
+            }
+            assertEquals(Errors.NOT_COORDINATOR.code(), answer.get(30, TimeUnit.SECONDS).errorCode());
+        } finally {
+            timers.shutdownNow();
+        }
     }
 }
