@@ -101,8 +101,12 @@ public final class OffsetManager {
             synchronized (group) {
                 // Queued under the lock so commits reach the log in the order they were accepted.
                 appended = coordinator.appender().append(shard, records);
+                group.commitsPending(written);
             }
             return appended.handle((firstOffset, failure) -> {
+                synchronized (group) {
+                    group.commitsSettled(written); // before the answer: an acknowledged commit is pending no more
+                }
                 if (failure != null) {
                     Errors error = GroupLogAppender.asGroupError(failure).error();
                     written.forEach(tp -> slots.get(tp).setErrorCode(error.code()));
@@ -398,7 +402,8 @@ public final class OffsetManager {
                         }
                         synchronized (group) {
                             expired.forEach(tp -> group.applyTombstone(tp, offset));
-                            if (removeGroup && group.is(GroupState.EMPTY) && group.offsets.isEmpty() && group.pendingMembers.isEmpty()) {
+                            if (removeGroup && group.is(GroupState.EMPTY) && group.offsets.isEmpty() && group.pendingMembers.isEmpty()
+                                    && group.pendingCommits.isEmpty()) {
                                 group.restore(GroupState.DEAD, System.currentTimeMillis());
                                 shard.groups.remove(group.groupId, group);
                             }
