@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@link CoordinatorShards} on a real offsets partition of a one-broker cluster: a shard is activated only while
  * its partition is still led at the shard's leader epoch, and a join racing the shard's unload is told
- * NOT_COORDINATOR instead of parking in a group nobody serves.
+ * NOT_COORDINATOR instead of parking in a group nobody serves; a load that fails is retried.
  */
 class CoordinatorShardsTest {
 
@@ -123,5 +123,22 @@ class CoordinatorShardsTest {
         } finally {
             timers.shutdownNow();
         }
+    }
+
+    @Test
+    void aLoadThatFailsIsRetriedUntilTheShardServes() {
+        Partition offsets = cluster.broker(1).replica(new TopicPartition(OffsetsTopic.NAME, 0)).orElseThrow();
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        CoordinatorShards shards = new CoordinatorShards(1, null, lanes, partition -> {
+            if (attempts.incrementAndGet() == 1) {
+                throw new IllegalStateException("a segment went away under the read"); // as a concurrent cleaning could
+            }
+            return GroupLoader.replay(partition);
+        });
+        shards.becameLeader(offsets, offsets.leadership().leaderEpoch());
+        await().atMost(Duration.ofSeconds(30)).until(() -> shards.all().stream()
+                .anyMatch(s -> s.status() == CoordinatorShard.Status.ACTIVE));
+        assertEquals(2, attempts.get());
+        assertTrue(shards.all().iterator().next().groups.containsKey("loaded"));
     }
 }
