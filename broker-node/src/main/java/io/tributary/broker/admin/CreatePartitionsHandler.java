@@ -1,5 +1,6 @@
 package io.tributary.broker.admin;
 
+import io.tributary.broker.group.OffsetsTopic;
 import io.tributary.broker.protocol.ApiError;
 import io.tributary.broker.protocol.ApiHandler;
 import io.tributary.broker.protocol.RequestContext;
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * first leader, so leaders stay spread); they are written to ZooKeeper in one transaction with their initial
  * states ({@link PartitionAdder}), and the answer comes once each new partition has a leader (or
  * {@code REQUEST_TIMED_OUT}, the partitions then exist). Served by any broker; the partition count never shrinks.
+ * {@code __consumer_offsets} is refused (INVALID_REQUEST): groups are mapped to its partitions by their count.
  */
 public final class CreatePartitionsHandler implements ApiHandler<CreatePartitionsRequestData> {
 
@@ -112,6 +114,11 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
 
     /** @return whether partitions were written (false for validateOnly) */
     private boolean grow(CreatePartitionsTopic topic, boolean validateOnly) {
+        if (OffsetsTopic.isOffsetsTopic(topic.name())) {
+            // A group's coordinator partition is its hash modulo the partition count: growing it would strand every group.
+            throw new ApiError(Errors.INVALID_REQUEST, "cannot add partitions to the internal topic " + topic.name()
+                    + ": every group would map to another partition and lose its offsets");
+        }
         if (topics.isMarkedForDeletion(topic.name())) {
             throw new ApiError(Errors.INVALID_TOPIC_EXCEPTION, "topic " + topic.name() + " is being deleted");
         }

@@ -1,5 +1,6 @@
 package io.tributary.broker.admin;
 
+import io.tributary.broker.group.OffsetsTopic;
 import io.tributary.broker.log.OffsetOutOfRangeException;
 import io.tributary.broker.protocol.ApiError;
 import io.tributary.broker.protocol.ApiHandler;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * watermark gets OFFSET_OUT_OF_RANGE (uncommitted records are never deleted). Followers learn the new start
  * from the logStartOffset of their next fetch response and advance too. Kafka answers once every replica has
  * advanced (the low watermark); this broker answers with the leader's new start, which is what bounds reads.
+ * The internal {@code __consumer_offsets} is refused with INVALID_TOPIC_EXCEPTION, as Kafka does.
  */
 public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsRequestData> {
 
@@ -60,6 +62,13 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
 
     private CompletableFuture<Void> delete(String topicName, DeleteRecordsRequestData.DeleteRecordsPartition requested,
                                            DeleteRecordsPartitionResult result) {
+        if (OffsetsTopic.isOffsetsTopic(topicName)) {
+            // As Kafka: a raised start offset on the offsets topic would silently drop groups at their next load.
+            log.info("Broker {}: DeleteRecords on {}-{} refused: cannot delete records of internal topic {}", brokerId,
+                    topicName, requested.partitionIndex(), topicName);
+            result.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code());
+            return CompletableFuture.completedFuture(null);
+        }
         Partition partition;
         try {
             partition = partitions.leaderFor(topics.resolve(false, topicName, null), requested.partitionIndex());

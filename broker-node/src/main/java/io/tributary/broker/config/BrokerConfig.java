@@ -94,7 +94,7 @@ public final class BrokerConfig {
     public static final Setting<Integer> OFFSETS_TOPIC_NUM_PARTITIONS = Setting.intAtLeast("offsets.topic.num.partitions", 1, 50,
             "Partitions of __consumer_offsets, fixed when it is created on first use; a group's coordinator leads partition abs(hash(group)) % this.");
     public static final Setting<Integer> OFFSETS_TOPIC_REPLICATION_FACTOR = Setting.intAtLeast("offsets.topic.replication.factor", 1, 3,
-            "Replication factor of __consumer_offsets, capped by the brokers alive when it is created.");
+            "Replication factor of __consumer_offsets; it is created only once this many brokers are alive (a 1-broker cluster must set 1).");
     public static final Setting<Long> OFFSETS_TOPIC_SEGMENT_BYTES = Setting.longAtLeast("offsets.topic.segment.bytes", 1024, 104857600L,
             "segment.bytes of __consumer_offsets (small segments let compaction clean it sooner).");
     public static final Setting<Long> OFFSETS_RETENTION_MINUTES = Setting.longAtLeast("offsets.retention.minutes", 1, 10080,

@@ -33,6 +33,12 @@ final class ClassicGroup {
     /** Member ids handed out with MEMBER_ID_REQUIRED whose owners have not joined with them yet (KIP-394). */
     final Map<String, ScheduledFuture<?>> pendingMembers = new HashMap<>();
     final Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
+    /**
+     * Commits written but not yet committed to the offsets partition, counted per partition (Kafka's
+     * pendingOffsetCommits): they are not in {@link #offsets} yet, so expiry and deletion must not tombstone
+     * around them, or an acknowledged commit would sit behind a tombstone in the log.
+     */
+    final Map<TopicPartition, Integer> pendingCommits = new HashMap<>();
     /** The running rebalance's deadline (initial delay or rebalance timeout). */
     ScheduledFuture<?> joinTimer;
     /** While the initial delay runs, the join completes only when it fires. */
@@ -177,6 +183,15 @@ final class ClassicGroup {
 
     Optional<CommittedOffset> offset(TopicPartition tp) {
         return Optional.ofNullable(offsets.get(tp));
+    }
+
+    void commitsPending(List<TopicPartition> partitions) {
+        partitions.forEach(tp -> pendingCommits.merge(tp, 1, Integer::sum));
+    }
+
+    /** The write of these commits finished (applied or failed). */
+    void commitsSettled(List<TopicPartition> partitions) {
+        partitions.forEach(tp -> pendingCommits.computeIfPresent(tp, (k, n) -> n == 1 ? null : n - 1));
     }
 
     /** Applies a commit unless a later one (in log order) is already applied. */

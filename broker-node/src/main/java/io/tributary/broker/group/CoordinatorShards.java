@@ -1,15 +1,19 @@
 package io.tributary.broker.group;
 
 import io.tributary.broker.protocol.ApiError;
+import io.tributary.broker.replica.Leadership;
 import io.tributary.broker.replica.Partition;
 import io.tributary.broker.replica.PartitionRoleListener;
 import io.tributary.coordinator.SerialExecutor;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
@@ -24,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class CoordinatorShards implements PartitionRoleListener {
 
     private static final Logger log = LoggerFactory.getLogger(CoordinatorShards.class);
+    private static final long LOAD_RETRY_INITIAL_MS = 500;
+    private static final long LOAD_RETRY_MAX_MS = 30_000;
 
     /** What the membership side does when a shard's groups arrive or leave (start or cancel member timers). */
     interface Listener {
@@ -37,12 +43,19 @@ public final class CoordinatorShards implements PartitionRoleListener {
     private final Executor loadPool;
     private final Map<Integer, CoordinatorShard> shards = new ConcurrentHashMap<>();
     private final Map<Integer, SerialExecutor> lanes = new ConcurrentHashMap<>();
+    private final Function<Partition, GroupLoader.Loaded> replay;
     private volatile Listener listener;
 
     public CoordinatorShards(int brokerId, OffsetsTopic offsetsTopic, Executor loadPool) {
+        this(brokerId, offsetsTopic, loadPool, GroupLoader::replay);
+    }
+
+    /** With the replay to use (a test's, to make a load fail). */
+    CoordinatorShards(int brokerId, OffsetsTopic offsetsTopic, Executor loadPool, Function<Partition, GroupLoader.Loaded> replay) {
         this.brokerId = brokerId;
         this.offsetsTopic = offsetsTopic;
         this.loadPool = loadPool;
+        this.replay = replay;
     }
 
     void setListener(Listener listener) {
@@ -68,7 +81,7 @@ public final class CoordinatorShards implements PartitionRoleListener {
             lane(tp.partition()).execute(() -> unloadGroups(previous));
         }
         log.info("Broker {}: loading the groups of {} (leader epoch {})", brokerId, tp, leaderEpoch);
-        lane(tp.partition()).execute(() -> load(shard));
+        lane(tp.partition()).execute(() -> load(shard, 1));
     }
 
     @Override
@@ -92,17 +105,27 @@ public final class CoordinatorShards implements PartitionRoleListener {
         return lanes.computeIfAbsent(partition, p -> new SerialExecutor(loadPool));
     }
 
-    private void load(CoordinatorShard shard) {
+    private void load(CoordinatorShard shard, int attempt) {
         if (!shard.isCurrent()) {
             return;
         }
         long started = System.nanoTime();
         GroupLoader.Loaded loaded;
         try {
-            loaded = GroupLoader.replay(shard.partition);
+            loaded = replay.apply(shard.partition);
         } catch (RuntimeException e) {
-            // Unreadable records would lose committed offsets if we served without them: stay loading-failed.
-            log.error("Broker {}: could not load the groups of {}; its groups stay unavailable", brokerId, shard, e);
+            // Serving without what could not be read would lose committed offsets: stay loading (clients get
+            // COORDINATOR_LOAD_IN_PROGRESS and retry) and try again on this lane while this term lasts.
+            long backoffMs = Math.min(LOAD_RETRY_MAX_MS, LOAD_RETRY_INITIAL_MS << Math.min(attempt - 1, 10));
+            log.error("Broker {}: could not load the groups of {} (attempt {}); retrying in {} ms", brokerId, shard,
+                    attempt, backoffMs, e);
+            CompletableFuture.delayedExecutor(backoffMs, TimeUnit.MILLISECONDS).execute(() -> {
+                try {
+                    lane(shard.partitionIndex).execute(() -> load(shard, attempt + 1));
+                } catch (RejectedExecutionException shuttingDown) {
+                    log.debug("Broker {}: not retrying the load of {}: shutting down", brokerId, shard);
+                }
+            });
             return;
         }
         long now = System.currentTimeMillis();
@@ -119,6 +142,16 @@ public final class CoordinatorShards implements PartitionRoleListener {
             }
         }
         if (!shard.isCurrent()) {
+            return;
+        }
+        Leadership leadership = shard.partition.leadership();
+        if (!leadership.leader() || leadership.leaderEpoch() != shard.leaderEpoch) {
+            // Backstop: leadership moved on without this shard being told; serving it would be a zombie coordinator.
+            log.warn("Broker {}: not activating {}: the partition is {} at leader epoch {}", brokerId, shard,
+                    leadership.leader() ? "led" : "no longer led", leadership.leaderEpoch());
+            shard.unload();
+            shards.remove(shard.partitionIndex, shard);
+            unloadGroups(shard);
             return;
         }
         Listener current = listener;

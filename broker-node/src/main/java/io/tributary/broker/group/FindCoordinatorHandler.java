@@ -74,7 +74,8 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
         }
         if (offsetsTopic.topic().isEmpty()) {
             offsetsTopic.ensureCreated();
-            return new Answer(Errors.COORDINATOR_NOT_AVAILABLE, OffsetsTopic.NAME + " is being created", null);
+            String shortfall = offsetsTopic.shortfall();
+            return new Answer(Errors.COORDINATOR_NOT_AVAILABLE, shortfall != null ? shortfall : OffsetsTopic.NAME + " is being created", null);
         }
         int partition = offsetsTopic.partitionFor(key);
         Optional<PartitionMetadata> metadata = offsetsTopic.partition(partition);

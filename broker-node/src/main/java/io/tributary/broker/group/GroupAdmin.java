@@ -170,6 +170,11 @@ public final class GroupAdmin {
                 if (!group.is(GroupState.EMPTY)) {
                     throw new ApiError(Errors.NON_EMPTY_GROUP, "group " + groupId + " has members (state " + group.state().kafkaName() + ")");
                 }
+                if (!group.pendingCommits.isEmpty()) {
+                    // Its tombstones would follow a commit about to be acknowledged: the group is still in use.
+                    throw new ApiError(Errors.NON_EMPTY_GROUP, "group " + groupId + " has offset commits being written for "
+                            + group.pendingCommits.keySet());
+                }
                 long now = System.currentTimeMillis();
                 List<SimpleRecord> tombstones = new ArrayList<>();
                 group.offsets.keySet().forEach(tp -> tombstones.add(GroupRecords.offsetRecord(groupId, tp, null, now)));

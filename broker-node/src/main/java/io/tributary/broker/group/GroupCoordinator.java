@@ -88,6 +88,11 @@ public final class GroupCoordinator implements CoordinatorShards.Listener {
                     throw new ApiError(Errors.UNKNOWN_MEMBER_ID, "group " + request.groupId() + " does not exist here");
                 }
                 synchronized (group) {
+                    if (!shard.isCurrent()) {
+                        // Unloaded since shardFor: a group made now would never be unloaded, its join parked for minutes.
+                        throw new ApiError(Errors.NOT_COORDINATOR, "broker " + brokerId + " stopped coordinating "
+                                + shard + " (group " + request.groupId() + ")");
+                    }
                     if (group.is(GroupState.DEAD)) {
                         // Deleted between lookup and lock: a new member starts a fresh group, a known one is unknown now.
                         if (unknownMember && attempt == 0) {

@@ -101,8 +101,12 @@ public final class OffsetManager {
             synchronized (group) {
                 // Queued under the lock so commits reach the log in the order they were accepted.
                 appended = coordinator.appender().append(shard, records);
+                group.commitsPending(written);
             }
             return appended.handle((firstOffset, failure) -> {
+                synchronized (group) {
+                    group.commitsSettled(written); // before the answer: an acknowledged commit is pending no more
+                }
                 if (failure != null) {
                     Errors error = GroupLogAppender.asGroupError(failure).error();
                     written.forEach(tp -> slots.get(tp).setErrorCode(error.code()));
@@ -161,6 +165,11 @@ public final class OffsetManager {
                         + request.generationIdOrMemberEpoch() + " is not current");
             }
             synchronized (group) {
+                if (!shard.isCurrent()) {
+                    // Unloaded since shardFor: never let a fresh group land in a shard nobody serves any more.
+                    throw new ApiError(Errors.NOT_COORDINATOR, "broker " + brokerId + " stopped coordinating " + shard
+                            + " (group " + groupId + ")");
+                }
                 if (group.is(GroupState.DEAD)) {
                     shard.groups.remove(groupId, group);
                     continue;
@@ -393,7 +402,8 @@ public final class OffsetManager {
                         }
                         synchronized (group) {
                             expired.forEach(tp -> group.applyTombstone(tp, offset));
-                            if (removeGroup && group.is(GroupState.EMPTY) && group.offsets.isEmpty() && group.pendingMembers.isEmpty()) {
+                            if (removeGroup && group.is(GroupState.EMPTY) && group.offsets.isEmpty() && group.pendingMembers.isEmpty()
+                                    && group.pendingCommits.isEmpty()) {
                                 group.restore(GroupState.DEAD, System.currentTimeMillis());
                                 shard.groups.remove(group.groupId, group);
                             }

@@ -24,12 +24,14 @@ import org.slf4j.LoggerFactory;
  * The internal topic {@code __consumer_offsets}: which partition holds a group, and its creation on first use.
  * It is created here, not through CreateTopics: its name and configs (compact) are the broker's own, so the
  * user-facing topic validator never sees them. Several brokers may create it at once; all but one find it exists.
+ * It is created only once {@code offsets.topic.replication.factor} brokers are alive (as Kafka).
  */
 public final class OffsetsTopic {
 
     public static final String NAME = "__consumer_offsets";
 
     private static final Logger log = LoggerFactory.getLogger(OffsetsTopic.class);
+    private static final long SHORTFALL_LOG_INTERVAL_MS = 10_000;
 
     private final int brokerId;
     private final TopicMetadataCache metadata;
@@ -40,6 +42,9 @@ public final class OffsetsTopic {
     private final long segmentBytes;
     private final Executor zkPool;
     private final AtomicReference<CompletableFuture<Void>> creation = new AtomicReference<>();
+    /** The partition count first seen (0 until then): groups map by it for good, as Kafka reads it once. */
+    private volatile int fixedPartitionCount;
+    private volatile long lastShortfallLogMs;
 
     public OffsetsTopic(int brokerId, TopicMetadataCache metadata, BrokerRegistry brokers, TopicStore store,
                         int partitions, int replicationFactor, long segmentBytes, Executor zkPool) {
@@ -61,9 +66,29 @@ public final class OffsetsTopic {
         return metadata.topic(NAME);
     }
 
-    /** Partitions of the topic as it exists, or as it will be created. */
+    /**
+     * Partitions of the topic as first seen by this broker, or as it will be created. Fixed once seen: partitions
+     * added later (CreatePartitions refuses it, but ZooKeeper could be edited) must not move any group.
+     */
     public int partitionCount() {
-        return topic().map(t -> t.partitions().size()).orElse(configuredPartitions);
+        int fixed = fixedPartitionCount;
+        if (fixed > 0) {
+            return fixed;
+        }
+        Optional<TopicMetadata> existing = topic();
+        if (existing.isEmpty() || existing.get().partitions().isEmpty()) {
+            return configuredPartitions;
+        }
+        synchronized (this) {
+            if (fixedPartitionCount == 0) {
+                fixedPartitionCount = existing.get().partitions().size();
+                if (fixedPartitionCount != configuredPartitions) {
+                    log.info("Broker {}: {} has {} partitions (offsets.topic.num.partitions is {}); groups map by {}",
+                            brokerId, NAME, fixedPartitionCount, configuredPartitions, fixedPartitionCount);
+                }
+            }
+            return fixedPartitionCount;
+        }
     }
 
     /** The partition whose leader coordinates {@code groupId}: abs(hashCode) mod partitions, exactly as Kafka. */
@@ -95,6 +120,9 @@ public final class OffsetsTopic {
             try {
                 create();
                 mine.complete(null);
+            } catch (NotEnoughBrokersException e) {
+                logShortfall(e.getMessage());
+                mine.completeExceptionally(e);
             } catch (RuntimeException e) {
                 log.warn("Broker {}: could not create {}: {}", brokerId, NAME, e.toString());
                 mine.completeExceptionally(e);
@@ -103,16 +131,50 @@ public final class OffsetsTopic {
         return mine;
     }
 
+    /**
+     * Why the topic cannot be created now, or null: as Kafka (KIP-115), it waits for
+     * {@code offsets.topic.replication.factor} live brokers rather than be created with fewer replicas for good.
+     * Group requests are answered COORDINATOR_NOT_AVAILABLE (FindCoordinator) meanwhile.
+     */
+    public String shortfall(int liveBrokers) {
+        if (liveBrokers >= configuredReplicationFactor) {
+            return null;
+        }
+        return "only " + liveBrokers + " live broker(s), fewer than offsets.topic.replication.factor="
+                + configuredReplicationFactor + " that " + NAME + " needs: consumer groups are unavailable until enough"
+                + " brokers are up (ignore this while the cluster starts; a smaller cluster must lower that setting)";
+    }
+
+    /** The current shortfall, for answers to group requests. */
+    public String shortfall() {
+        return shortfall(brokers.liveBrokers().size());
+    }
+
+    private void logShortfall(String why) {
+        long now = System.currentTimeMillis();
+        if (now - lastShortfallLogMs >= SHORTFALL_LOG_INTERVAL_MS) {
+            lastShortfallLogMs = now; // clients retry FindCoordinator every few ms: say it now and then, not each time
+            log.warn("Broker {}: not creating {}: {}", brokerId, NAME, why);
+        }
+    }
+
+    /** Fewer live brokers than the offsets topic's replication factor. */
+    static final class NotEnoughBrokersException extends RuntimeException {
+        NotEnoughBrokersException(String message) {
+            super(message);
+        }
+    }
+
     private void create() {
         if (topic().isPresent()) {
             return;
         }
         List<BrokerRegistration> live = new ArrayList<>(brokers.liveBrokers().values());
-        if (live.isEmpty()) {
-            throw new IllegalStateException("no live brokers to host " + NAME);
+        String shortfall = shortfall(live.size());
+        if (shortfall != null) {
+            throw new NotEnoughBrokersException(shortfall);
         }
-        // Kafka caps the replication factor by the brokers alive, so a small cluster still gets its offsets topic.
-        int replicationFactor = Math.min(configuredReplicationFactor, live.size());
+        int replicationFactor = configuredReplicationFactor;
         Map<Integer, List<Integer>> assignment = ReplicaAssigner.assign(configuredPartitions, replicationFactor, live,
                 ThreadLocalRandom.current().nextInt(live.size()));
         try {

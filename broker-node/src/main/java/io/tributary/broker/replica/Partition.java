@@ -187,6 +187,7 @@ public final class Partition {
         this.roleListener = roleListener;
     }
 
+    /** Called holding {@code roleLock}, so listeners hear the changes in the order they happened. */
     private void tellRoleListener(boolean leading, int leaderEpoch) {
         PartitionRoleListener listener = roleListener;
         if (listener == null) {
@@ -251,12 +252,14 @@ public final class Partition {
                 writesStopped = false;
                 pendingAcks.open();
                 leadership = new Leadership(true, leaderEpoch, List.copyOf(isr));
+                log.info("Broker {}: now leader of {} at leader epoch {}, ISR {}, log end offset {}, high watermark {}", brokerId,
+                        topicPartition, leaderEpoch, isr, partitionLog.logEndOffset(), highWatermark);
+                // Told under the lock, as the resignation is: a resign right after must not reach listeners first
+                // (a coordinator would then load groups for a partition it no longer leads). Listeners only enqueue.
+                tellRoleListener(true, leaderEpoch);
             }
-            log.info("Broker {}: now leader of {} at leader epoch {}, ISR {}, log end offset {}, high watermark {}", brokerId,
-                    topicPartition, leaderEpoch, isr, partitionLog.logEndOffset(), highWatermark);
             maybeAdvanceHighWatermark();
             notifyDataListeners();
-            tellRoleListener(true, leaderEpoch);
         });
     }
 
@@ -270,13 +273,13 @@ public final class Partition {
             roleChanges++;
             wasLeader = leadership.leader();
             leadership = new Leadership(false, Math.max(knownEpoch, leadership.leaderEpoch()), leadership.isr());
+            if (wasLeader) {
+                log.info("Broker {}: no longer leader of {}: {}", brokerId, topicPartition, reason);
+                tellRoleListener(false, -1); // in order with becomeLeader's notice (both under the lock)
+            }
         }
         pendingAcks.failAll(new ApiError(Errors.NOT_LEADER_OR_FOLLOWER, "broker " + brokerId + " no longer leads "
                 + topicPartition + " (" + reason + ")"));
-        if (wasLeader) {
-            log.info("Broker {}: no longer leader of {}: {}", brokerId, topicPartition, reason);
-            tellRoleListener(false, -1);
-        }
         notifyDataListeners();
     }
 

@@ -1,5 +1,6 @@
 package io.tributary.broker.topic;
 
+import io.tributary.broker.group.OffsetsTopic;
 import io.tributary.broker.protocol.ApiError;
 import io.tributary.broker.protocol.ApiHandler;
 import io.tributary.broker.protocol.RequestContext;
@@ -103,6 +104,11 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
         }
         boolean byId = target.name() == null && target.id() != null && !target.id().equals(Uuid.ZERO_UUID);
         TopicMetadata topic = topics.resolve(byId, target.name(), target.id());
+        if (OffsetsTopic.isOffsetsTopic(topic.name())) {
+            // Kafka's tools refuse this too: every group's offsets and metadata would be gone.
+            throw new ApiError(Errors.INVALID_TOPIC_EXCEPTION, "topic " + topic.name()
+                    + " is an internal topic and cannot be deleted");
+        }
         try {
             store.markForDeletion(topic.name());
         } catch (UnknownTopicException e) {

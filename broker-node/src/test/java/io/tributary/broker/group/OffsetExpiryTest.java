@@ -72,4 +72,23 @@ class OffsetExpiryTest {
         group.applyTombstone(A, 41);
         assertTrue(group.offsets.isEmpty());
     }
+
+    @Test
+    void aPartitionWithACommitInFlightDoesNotExpireAndKeepsItsGroup() {
+        ClassicGroup group = new ClassicGroup("busy", 0);
+        group.offsets.put(A, committedAt(1_000, 1));
+        group.offsets.put(B, committedAt(1_000, 2));
+        group.commitsPending(List.of(B));
+        OffsetExpiry.Expired expired = OffsetExpiry.select(group, 10 * RETENTION, RETENTION);
+        assertEquals(List.of(A), expired.offsets(), "B's tombstone would land after the commit being written");
+        assertFalse(expired.removeGroup());
+
+        group.offsets.remove(A);
+        group.offsets.remove(B);
+        assertTrue(OffsetExpiry.select(group, 10 * RETENTION, RETENTION).isEmpty(),
+                "a group whose only commit is in flight is kept");
+        group.commitsSettled(List.of(B));
+        assertTrue(group.pendingCommits.isEmpty());
+        assertTrue(OffsetExpiry.select(group, 10 * RETENTION, RETENTION).removeGroup());
+    }
 }

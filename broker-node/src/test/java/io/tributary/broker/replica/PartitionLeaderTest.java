@@ -216,4 +216,31 @@ class PartitionLeaderTest {
         partition = openPartition(1);
         assertEquals(7, partition.highWatermark(), "known committed before anything is fetched or elected");
     }
+
+    @Test
+    void roleListenersHearALeadershipAndAnImmediateResignationInThatOrder() throws Exception {
+        List<String> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+        partition.setRoleListener(new PartitionRoleListener() {
+            @Override
+            public void becameLeader(Partition p, int leaderEpoch) {
+                heard.add("leader " + leaderEpoch);
+            }
+
+            @Override
+            public void resigned(Partition p) {
+                heard.add("resigned");
+            }
+        });
+        // Resign from inside becomeLeader's own wake-up of waiting readers, the earliest moment leadership is visible.
+        java.util.concurrent.atomic.AtomicBoolean resignedOnce = new java.util.concurrent.atomic.AtomicBoolean();
+        partition.addDataListener(() -> {
+            if (partition.isLeader() && resignedOnce.compareAndSet(false, true)) {
+                partition.resignLeadership("a newer leader right away", 4);
+            }
+        });
+        partition.becomeLeader(3, List.of(1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 2);
+        assertEquals(List.of("leader 3", "resigned"), heard, "the last notice is the current role");
+        assertFalse(partition.isLeader());
+    }
 }

@@ -27,6 +27,7 @@ public final class LocalCluster implements AutoCloseable {
     private final String chroot;
     private final Map<Integer, Broker> brokers = new TreeMap<>();
     private final Map<String, String> overrides;
+    private final int brokerCount;
 
     public LocalCluster(int brokerCount, Path dataDir) throws Exception {
         this(brokerCount, dataDir, Map.of());
@@ -37,6 +38,7 @@ public final class LocalCluster implements AutoCloseable {
         this.dataDir = dataDir;
         this.chroot = "/tributary-test";
         this.overrides = overrides;
+        this.brokerCount = brokerCount;
         for (int id = 1; id <= brokerCount; id++) {
             start(id);
         }
@@ -52,6 +54,8 @@ public final class LocalCluster implements AutoCloseable {
         properties.setProperty("log.dirs", dataDir.resolve("broker-" + id).toString());
         properties.setProperty("zookeeper.connect", zookeeper.getConnectString() + chroot);
         properties.setProperty("zookeeper.session.timeout.ms", "6000");
+        // The offsets topic waits for this many live brokers: a smaller test cluster asks for what it has.
+        properties.setProperty("offsets.topic.replication.factor", Integer.toString(Math.min(3, brokerCount)));
         overrides.forEach(properties::setProperty);
         return properties;
     }

@@ -241,6 +241,8 @@ public final class ClusterProcesses implements AutoCloseable {
         settings.put("log.dirs", logDir(id).toString());
         settings.put("zookeeper.connect", zookeeperConnect());
         settings.put("zookeeper.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS));
+        // __consumer_offsets waits for this many live brokers: a smaller cluster asks for what it has.
+        settings.put("offsets.topic.replication.factor", Integer.toString(Math.min(3, brokers.size())));
         settings.putAll(clusterSettings);
         return settings;
     }
