@@ -141,6 +141,19 @@ final class ClassicGroup {
         return !common.isEmpty();
     }
 
+    /** Whether some protocol is supported by every member, so {@link #selectProtocol} has an answer. */
+    boolean supportsCommonProtocol() {
+        Set<String> common = null;
+        for (GroupMember member : members.values()) {
+            if (common == null) {
+                common = new HashSet<>(member.protocols.keySet());
+            } else {
+                common.retainAll(member.protocols.keySet());
+            }
+        }
+        return common != null && !common.isEmpty();
+    }
+
     /**
      * The protocol for the next generation: among those every member supports, the one most members name first
      * (each votes for its most preferred candidate); ties go to the leader's preference.

@@ -231,7 +231,8 @@ public final class GroupCoordinator implements CoordinatorShards.Listener {
 
     /**
      * KIP-345: a static member that joins without a member id (it restarted) takes over its instance's place under a
-     * new id; the old id is fenced. A Stable group with unchanged protocols keeps its assignment and skips a rebalance.
+     * new id; the old id is fenced. A Stable group whose selected protocol stays the same keeps its assignment and
+     * skips a rebalance.
      */
     private CompletableFuture<JoinGroupResponseData> replaceStaticMember(CoordinatorShard shard, ClassicGroup group, JoinRequest join) {
         String oldId = group.staticMembers.get(join.groupInstanceId);
@@ -239,18 +240,21 @@ public final class GroupCoordinator implements CoordinatorShards.Listener {
         String newId = join.groupInstanceId + "-" + UUID.randomUUID();
         GroupMember replacement = old.withNewId(newId);
         boolean wasLeader = oldId.equals(group.leaderId);
-        boolean sameProtocols = old.sameProtocols(join.protocols);
         fenceOldMember(old, join.version);
         replacement.sessionTimeoutMs = join.sessionTimeoutMs;
         replacement.rebalanceTimeoutMs = join.rebalanceTimeoutMs;
         replacement.protocols = new LinkedHashMap<>(join.protocols);
         replaceMember(group, oldId, replacement, wasLeader);
+        // As Kafka: only a change of the protocol the group would select rebalances. The metadata bytes of a restarted
+        // consumer differ anyway (no owned partitions, no generation), so comparing them would rebalance every restart.
+        boolean sameSelectedProtocol = group.protocolName != null && group.supportsCommonProtocol()
+                && group.protocolName.equals(group.selectProtocol());
         log.info("Broker {}: static member {} of group {} rejoined; member id {} replaces {}", brokerId,
                 join.groupInstanceId, group.groupId, newId, oldId);
         CompletableFuture<JoinGroupResponseData> response = new CompletableFuture<>();
         // A restarted leader may keep the assignment only if it can be told to skip computing one (v9, KIP-814);
         // an older leader would compute a new one that nobody receives, so it rebalances instead.
-        if (group.is(GroupState.STABLE) && sameProtocols && (!wasLeader || join.version >= 9)) {
+        if (group.is(GroupState.STABLE) && sameSelectedProtocol && (!wasLeader || join.version >= 9)) {
             int generation = group.generationId;
             GroupRecords.GroupValue snapshot = GroupSnapshots.snapshot(group);
             appender.append(shard, List.of(GroupRecords.groupRecord(group.groupId, snapshot, System.currentTimeMillis())))
