@@ -5,7 +5,7 @@
 # same machine and never at the same time. Tributary runs from its own run directory (run/bench/),
 # so a benchmark never touches the data of the cluster bin/cluster-start keeps in run/.
 
-KAFKA_REFERENCE="${KAFKA_REFERENCE:-$(cd "$TRIBUTARY_ROOT/.." && pwd)/shared/kafka-reference}"
+KAFKA_REFERENCE="${KAFKA_REFERENCE:-}"
 KAFKA_REF_WORK="${KAFKA_REF_WORK:-${TMPDIR:-/tmp}/kafka-reference}"
 export KAFKA_REF_WORK
 BENCH_RUN="$TRIBUTARY_ROOT/run/bench"
@@ -66,6 +66,7 @@ tributary_stop() {
 # --- Apache Kafka, from the reference harness --------------------------------------------------
 
 kafka_check() {
+  [[ -n $KAFKA_REFERENCE ]] || die "set KAFKA_REFERENCE to the directory of a Kafka reference harness (start-zk.sh, start-brokers.sh, bench.sh)"
   [[ -x $KAFKA_REFERENCE/start-brokers.sh ]] || die "the Kafka reference harness is not at $KAFKA_REFERENCE (set KAFKA_REFERENCE)"
   if [[ ! -d $KAFKA_REF_WORK/lib ]]; then
     info "Fetching Kafka 3.9.1 with $KAFKA_REFERENCE/setup.sh ..." >&2
