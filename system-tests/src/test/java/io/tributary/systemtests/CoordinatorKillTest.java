@@ -53,7 +53,11 @@ class CoordinatorKillTest {
     private static final String TOPIC = "coordinated";
     private static final String GROUP = "survivors";
     private static final int PARTITIONS = 6;
-    private static final int RECORDS = 30_000;
+    /** {@code -Dcoordinator.records=N} and {@code -Dcoordinator.kills=K} for a longer run by hand (K kills, each
+     * broker restarted and back in the ISR before the next). */
+    private static final int RECORDS = Integer.getInteger("coordinator.records", 30_000);
+    private static final int KILLS = Integer.getInteger("coordinator.kills", 1);
+    private static final int OFFSETS_PARTITION = Utils.abs(GROUP.hashCode()) % 50;
     private static final int MEMBERS = 3;
     /** Each member commits (commitSync) once it processed this many records since its last commit. */
     private static final int COMMIT_EVERY = 300;
@@ -88,35 +92,51 @@ class CoordinatorKillTest {
                         GroupDescription g = admin.describeGroups(List.of(GROUP)).get(GROUP);
                         return g.state().equals("Stable") && g.members().size() == MEMBERS;
                     });
-            await("a third of the records processed and some offsets committed").atMost(Duration.ofSeconds(90))
-                    .pollInterval(Duration.ofMillis(20))
-                    .until(() -> processed.size() >= RECORDS / 3 && watcher.observations() > 0 && !watcher.latest().isEmpty());
-            assertTrue(processed.size() < RECORDS * 2 / 3, "the kill must land mid-stream; processed already " + processed.size());
+            List<Integer> coordinators = new ArrayList<>();
+            long commitsAtKill = 0;
+            int commitFailuresAtKill = 0;
+            for (int kill = 1; kill <= KILLS; kill++) {
+                int threshold = RECORDS * kill / (KILLS + 2);
+                await("records processed up to kill " + kill + " and some offsets committed").atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(20))
+                        .until(() -> processed.size() >= threshold && !watcher.latest().isEmpty());
+                int coordinator = admin.describeGroups(List.of(GROUP)).get(GROUP).coordinator().id();
+                if (coordinators.isEmpty() || coordinators.get(coordinators.size() - 1) != coordinator) {
+                    coordinators.add(coordinator); // first, or moved back to a restarted preferred leader
+                }
+                int processedAtKill = processed.size();
+                assertTrue(processedAtKill < (kill == 1 ? RECORDS * 2 / (KILLS + 2) : RECORDS),
+                        "kill " + kill + " must land mid-stream; processed already " + processedAtKill);
+                Map<TopicPartition, Long> beforeKill = watcher.latest();
+                commitsAtKill = commits.get();
+                commitFailuresAtKill = commitFailures.size();
+                c.kill(coordinator);
+                System.out.printf("kill -9 of broker %d, coordinator of group %s (__consumer_offsets-%d), after %d of %d records "
+                        + "processed; committed then: %s%n", coordinator, GROUP, OFFSETS_PARTITION, processedAtKill, RECORDS, beforeKill);
 
-            int coordinator = admin.describeGroups(List.of(GROUP)).get(GROUP).coordinator().id();
-            int offsetsPartition = Utils.abs(GROUP.hashCode()) % 50;
-            Map<TopicPartition, Long> beforeKill = watcher.latest();
-            int processedAtKill = processed.size();
-            c.kill(coordinator);
-            System.out.printf("kill -9 of broker %d, coordinator of group %s (__consumer_offsets-%d), after %d of %d records "
-                    + "processed; committed then: %s%n", coordinator, GROUP, offsetsPartition, processedAtKill, RECORDS, beforeKill);
-
-            int[] newCoordinator = new int[1];
-            await("a new coordinator for the group").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                    .ignoreExceptions().until(() -> {
-                        newCoordinator[0] = admin.describeGroups(List.of(GROUP)).get(GROUP).coordinator().id();
-                        return newCoordinator[0] != coordinator;
-                    });
-            assertNotEquals(coordinator, newCoordinator[0]);
-            long commitsAtKill = commits.get();
-            int commitFailuresAtKill = commitFailures.size();
+                int[] next = new int[1];
+                await("a new coordinator for the group").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                        .ignoreExceptions().until(() -> {
+                            next[0] = admin.describeGroups(List.of(GROUP)).get(GROUP).coordinator().id();
+                            return next[0] != coordinator;
+                        });
+                coordinators.add(next[0]);
+                if (kill < KILLS) {
+                    // Back in the ISR before the next kill, so the offsets partition always keeps a replica.
+                    c.restart(coordinator);
+                    assertTrue(c.awaitIsrContains("__consumer_offsets", 50, c.brokerIds(), Duration.ofSeconds(90)),
+                            "broker " + coordinator + " back in the ISR of every offsets partition");
+                }
+            }
+            long commitsAfterLastKill = commitsAtKill;
+            int commitFailuresAfterLastKill = commitFailuresAtKill;
 
             await("every produced record processed by the group; processed " + processed.size() + " of " + RECORDS)
                     .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
                     .until(() -> processed.size() >= RECORDS || !memberErrors.isEmpty());
             assertEquals(List.of(), memberErrors, "group members failed");
             assertEquals(produced, processed.keySet(), "the union of what the group processed is exactly what was produced");
-            assertTrue(commits.get() > commitsAtKill, "members committed to the new coordinator too");
+            assertTrue(commits.get() > commitsAfterLastKill, "members committed to the new coordinator too");
 
             Map<TopicPartition, Long> logEnd = logEndOffsets(c);
             await("the committed offsets reach the log end offsets " + logEnd).atMost(Duration.ofSeconds(60))
@@ -130,11 +150,12 @@ class CoordinatorKillTest {
             List<String> regressions = watcher.regressions();
             long duplicates = processed.values().stream().filter(n -> n.get() > 1).count();
             System.out.printf("coordinator kill: %d records produced and processed (%d more than once, which at-least-once "
-                    + "allows); coordinator %d -> %d; %d commits (%d after the kill; %d failed and were retried, %d of them after the kill: %s); %d reads "
+                    + "allows); coordinators %s; %d commits (%d after the last kill; %d failed and were retried, %d of them after the last "
+                    + "kill: %s); %d reads "
                     + "of the committed offsets (%d failed during the failover), %d partition regressions%n",
-                    RECORDS, duplicates, coordinator, newCoordinator[0], commits.get(), commits.get() - commitsAtKill,
-                    commitFailures.size(), commitFailures.size() - commitFailuresAtKill,
-                    commitFailures.subList(commitFailuresAtKill, commitFailures.size()).stream().distinct().limit(5).toList(),
+                    RECORDS, duplicates, coordinators, commits.get(), commits.get() - commitsAfterLastKill,
+                    commitFailures.size(), commitFailures.size() - commitFailuresAfterLastKill,
+                    commitFailures.subList(commitFailuresAfterLastKill, commitFailures.size()).stream().distinct().limit(5).toList(),
                     watcher.observations(),
                     watcher.failures(), regressions.size());
             assertEquals(List.of(), regressions, "no committed offset ever went backwards");
