@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.systemtests.harness.ClusterExtension;
 import io.tributary.systemtests.harness.ClusterProcesses;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Consumer groups end to end, every member a process of its own ({@link GroupMemberMain}): client-sdk consumers
  * share a topic's partitions, extra members stay idle, groups are independent, a member killed with kill -9 hands
- * its partitions to the survivors without losing a record, and client-sdk and official consumers share a group.
+ * its partitions to the survivors without losing a record, three official consumers split the partitions and their
+ * commits show in bin/consumer-groups --describe, and client-sdk and official consumers share a group.
  */
 class ConsumerGroupTest {
 
@@ -103,6 +105,77 @@ class ConsumerGroupTest {
             });
             assertEquals(PARTITIONS, readers.size(), "records on every partition were read: " + readers);
         }
+    }
+
+    @Test
+    void threeOfficialConsumersSplitThePartitionsAndTheirCommitsShowInOurDescribe() throws Exception {
+        String topic = createTopic("official-three");
+        String group = "official-three";
+        // Kafka's consumer auto-commits every 5 s by default; every 500 ms keeps the wait for the commits short.
+        try (GroupMembers members = new GroupMembers(dir, cluster.get().bootstrap(), group, topic, "range",
+                FAST_SESSIONS[0], FAST_SESSIONS[1], "auto.commit.interval.ms=500")) {
+            for (int i = 0; i < 3; i++) {
+                members.start("official");
+            }
+            Map<Integer, Set<Integer>> assignment = members.awaitSteadyAssignment(PARTITIONS, STEADY);
+            for (Set<Integer> partitions : assignment.values()) {
+                assertEquals(2, partitions.size(), "range gives 6 partitions to 3 official consumers 2 each: " + assignment);
+            }
+            List<String> values = produce(topic, "official", 600, 0);
+            awaitAllProcessed(members, values);
+            Map<Integer, Set<Integer>> readers = readersByPartition(members.processed(), Set.copyOf(values));
+            readers.forEach((partition, who) -> assertEquals(Set.of(ownerOf(assignment, partition)), who,
+                    "partition " + partition + " read by its owner only: " + readers));
+
+            // The members are still in the group: bin/consumer-groups --describe shows their commits, zero lag,
+            // and each partition against the member that owns it.
+            GroupOffsetsTable[] table = new GroupOffsetsTable[1];
+            await("bin/consumer-groups --describe shows every partition committed at its log end").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500)).until(() -> {
+                        ExternalProcess.Result r = ourGroupsTool("--describe", "--group", group).assertSuccess();
+                        table[0] = GroupOffsetsTable.parse(r.stdout(), topic);
+                        return table[0].rows().size() == PARTITIONS && table[0].rows().values().stream()
+                                .allMatch(row -> row.current() != null && row.current().equals(row.logEnd()));
+                    });
+            GroupOffsetsTable described = table[0];
+            assertEquals(600, described.totalCurrent(), "the commits cover the 600 records: " + described);
+            assertEquals(0, described.totalLag(), described.toString());
+            Map<String, Set<Integer>> byMember = new HashMap<>();
+            for (GroupOffsetsTable.Row row : described.rows().values()) {
+                assertEquals(group, row.group());
+                assertEquals(0L, row.lag(), row.toString());
+                assertTrue(!row.consumerId().equals("-"), "a live member owns partition " + row.partition() + ": " + row);
+                byMember.computeIfAbsent(row.consumerId(), k -> new TreeSet<>()).add(row.partition());
+            }
+            assertEquals(Set.copyOf(assignment.values()), Set.copyOf(byMember.values()),
+                    "--describe shows the members' own assignments: " + byMember + " versus " + assignment);
+        }
+    }
+
+    private static int ownerOf(Map<Integer, Set<Integer>> assignment, int partition) {
+        return assignment.entrySet().stream().filter(e -> e.getValue().contains(partition)).findFirst().orElseThrow().getKey();
+    }
+
+    /** bin/consumer-groups (its main class, from the test classpath), logging to stderr so stdout is its table. */
+    private ExternalProcess.Result ourGroupsTool(String... args) throws Exception {
+        Path logback = dir.resolve("logback-tools.xml");
+        if (!Files.exists(logback)) {
+            Files.writeString(logback, """
+                    <configuration>
+                      <appender name="STDERR" class="ch.qos.logback.core.ConsoleAppender">
+                        <target>System.err</target>
+                        <encoder><pattern>%d{HH:mm:ss.SSS} %-5level %logger{36} - %msg%n</pattern></encoder>
+                      </appender>
+                      <root level="WARN"><appender-ref ref="STDERR"/></root>
+                    </configuration>
+                    """);
+        }
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dlogback.configurationFile=" + logback,
+                "-cp", System.getProperty("java.class.path"), "io.tributary.cli.ConsumerGroupsCommand",
+                "--bootstrap-server", cluster.get().bootstrap()));
+        command.addAll(List.of(args));
+        return ExternalProcess.run(command, null, dir);
     }
 
     @Test
