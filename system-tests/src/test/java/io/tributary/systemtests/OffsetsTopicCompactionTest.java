@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * {@code __consumer_offsets} stays bounded however often a group commits (issue 6, "What it must show"): with
  * 16 KiB offsets segments and a cleaner that looks for work every 200 ms, a client-sdk consumer commits all of
- * its 12 partitions every 100 ms for a minute ({@code -Doffsets.compaction.seconds=N} for longer, by hand). Then
+ * its 12 partitions every 100 ms for 30 s ({@code -Doffsets.compaction.seconds=N} for longer, by hand). Then
  * the group's offsets partition, on every replica's disk, is a small fraction of the bytes the commits wrote; read
  * from the beginning it holds far fewer records than were committed; OffsetFetch still returns the last commit;
  * and after every broker was restarted (the coordinator loading the group from the compacted log) it still does.
@@ -58,7 +58,7 @@ class OffsetsTopicCompactionTest {
     @Test
     void theOffsetsPartitionStaysBoundedAndKeepsTheLatestCommitAcrossRestarts() throws Exception {
         ClusterProcesses c = cluster.get();
-        long seconds = Long.getLong("offsets.compaction.seconds", 60);
+        long seconds = Long.getLong("offsets.compaction.seconds", 30);
         c.admin().createTopics(List.of(new NewTopic(TOPIC, TOPIC_PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
         c.awaitLeaders(TOPIC, TOPIC_PARTITIONS);
         int offsetsPartition = Utils.abs(GROUP.hashCode()) % OFFSETS_PARTITIONS;
