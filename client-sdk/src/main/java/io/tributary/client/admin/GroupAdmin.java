@@ -176,6 +176,9 @@ final class GroupAdmin {
                 ClientResponse response = FutureWaits.await(
                         pool.forNode(coordinator).send(OutboundRequest.of(api, body, remaining)), deadline, what);
                 return interpret.apply(response, coordinator);
+            } catch (TimeoutException e) {
+                // The deadline ran out inside a request: the error that kept us retrying is the useful one to report.
+                throw timeout(what, last == null ? e : last);
             } catch (TributaryException e) {
                 if (!isRetriable(e)) {
                     throw e;
