@@ -44,6 +44,10 @@ public final class LeadershipHandOver {
         long started = System.nanoTime();
         long deadline = started + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         List<Move> pending = new ArrayList<>(moves);
+        // A partition with no other replica that may succeed (replication factor 1) has nobody to wait for.
+        List<Move> withoutSuccessor = pending.stream().filter(move -> move.partition().replicas().stream()
+                .noneMatch(id -> id != brokerId && move.successors().test(id))).toList();
+        pending.removeAll(withoutSuccessor);
         pending.forEach(move -> move.partition().stopWrites());
         // Appends already queued on a writer finish (or are refused) before the log end offset is compared.
         pending.forEach(move -> move.partition().onWriter(() -> null).join());
@@ -79,7 +83,7 @@ public final class LeadershipHandOver {
         if (!moves.isEmpty()) {
             log.info("Broker {}: {}: handed over {} of {} partition(s) in {} ms; {} had no caught-up successor in time",
                     brokerId, why, handedOver, moves.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
-                    pending.size());
+                    pending.size() + withoutSuccessor.size());
         }
         return handedOver;
     }
