@@ -410,16 +410,18 @@ public final class Consumer<K, V> implements AutoCloseable {
         if (closed) {
             return;
         }
+        if (group != null) {
+            // Throws while another thread is inside poll(), leaving everything open so close() can be called again.
+            acquire();
+        }
         try {
             if (group != null) {
-                acquire();
-                try {
-                    group.close(); // commits (auto-commit), revokes, leaves the group unless static
-                } finally {
-                    release();
-                }
+                group.close(); // commits (auto-commit), revokes, leaves the group unless static; stops the heartbeats
             }
         } finally {
+            if (group != null) {
+                release();
+            }
             closed = true;
             pool.close();
         }

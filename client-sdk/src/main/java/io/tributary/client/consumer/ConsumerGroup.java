@@ -239,6 +239,14 @@ final class ConsumerGroup implements AutoCloseable {
             return;
         }
         JoinSequence.Joined joined = (JoinSequence.Joined) outcome;
+        if (membership.state() != GroupMembership.State.STABLE || !joined.generation().equals(membership.generation())) {
+            // The membership ended while this join completed in the background (the heartbeat thread left the group
+            // after a missed poll, or a reset): its assignment belongs to a generation this member is no longer in.
+            log.info("Group {}: dropping the outcome of generation {}: this member has left it", groupId, joined.generation().id());
+            joinPrepared = false;
+            joinNotBeforeMs = nowMs;
+            return;
+        }
         heartbeat.generationStarted();
         joinPrepared = false;
         Set<TopicPartition> owned = subscriptions.assignment();
@@ -257,13 +265,31 @@ final class ConsumerGroup implements AutoCloseable {
             added.removeAll(owned);
             log.info("Group {}: generation {}: keeping {}, revoking {}, adding {}", groupId, joined.generation().id(),
                     intersection(owned, assigned), revoked, added);
+            // A listener that throws must not leave the member reading what it gave up, nor stall the hand-over:
+            // the bookkeeping happens regardless, and the listener's exception reaches poll() afterwards.
+            RuntimeException listenerFailure = null;
             if (!revoked.isEmpty()) {
-                revoke(revoked, MonotonicClock.nowMs() + config.requestTimeoutMs());
+                try {
+                    revoke(revoked, MonotonicClock.nowMs() + config.requestTimeoutMs());
+                } catch (RuntimeException e) {
+                    listenerFailure = e;
+                }
                 // KIP-429: what we give up goes to its new owner in a follow-up rebalance, once we no longer read it.
                 membership.requestRejoin("partitions " + revoked + " were revoked and must be handed over");
             }
             setAssignment(assigned);
-            listener.onPartitionsAssigned(added);
+            try {
+                listener.onPartitionsAssigned(added);
+            } catch (RuntimeException e) {
+                if (listenerFailure == null) {
+                    listenerFailure = e;
+                } else {
+                    listenerFailure.addSuppressed(e);
+                }
+            }
+            if (listenerFailure != null) {
+                throw listenerFailure;
+            }
         } else {
             log.info("Group {}: generation {}: assigned {}", groupId, joined.generation().id(), assigned);
             setAssignment(assigned);
@@ -278,8 +304,12 @@ final class ConsumerGroup implements AutoCloseable {
         long deadline = MonotonicClock.nowMs() + config.requestTimeoutMs();
         if (protocol == PartitionAssignor.RebalanceProtocol.EAGER) {
             if (!owned.isEmpty()) {
-                revoke(owned, deadline);
-                setAssignment(List.of());
+                try {
+                    revoke(owned, deadline);
+                } finally {
+                    // Eager: nothing is read during a rebalance, even if the listener threw.
+                    setAssignment(List.of());
+                }
             }
             return;
         }

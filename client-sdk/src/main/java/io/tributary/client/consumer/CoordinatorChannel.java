@@ -60,16 +60,22 @@ final class CoordinatorChannel {
             return CompletableFuture.completedFuture(coordinator);
         }
         if (lookup == null) {
-            CompletableFuture<Node> f = find();
+            // The coordinator is recorded in a stage of its own, so whatever a caller chains on the returned future
+            // (typically send()) runs after it is known; whenComplete callbacks would run in no useful order.
+            CompletableFuture<Node> f = find().thenApply(node -> {
+                synchronized (this) {
+                    if (!node.equals(coordinator)) {
+                        log.info("Group {}: coordinator is broker {} at {}", groupId, node.id(), node.address());
+                    }
+                    coordinator = node;
+                }
+                return node;
+            });
             lookup = f;
             f.whenComplete((node, error) -> {
                 synchronized (this) {
-                    lookup = null;
-                    if (node != null) {
-                        if (!node.equals(coordinator)) {
-                            log.info("Group {}: coordinator is broker {} at {}", groupId, node.id(), node.address());
-                        }
-                        coordinator = node;
+                    if (lookup == f) {
+                        lookup = null;
                     }
                 }
             });

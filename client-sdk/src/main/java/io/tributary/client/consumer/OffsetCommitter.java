@@ -16,6 +16,7 @@ import org.apache.kafka.common.protocol.Errors;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,6 +125,10 @@ final class OffsetCommitter {
         return data;
     }
 
+    private static final Set<Errors> MEMBERSHIP_ERRORS = EnumSet.of(Errors.REBALANCE_IN_PROGRESS, Errors.UNKNOWN_MEMBER_ID,
+            Errors.ILLEGAL_GENERATION, Errors.FENCED_INSTANCE_ID, Errors.COORDINATOR_NOT_AVAILABLE, Errors.NOT_COORDINATOR,
+            Errors.COORDINATOR_LOAD_IN_PROGRESS);
+
     private void checkCommit(ClientResponse response, GroupMembership.Generation generation) {
         OffsetCommitResponseData data = response.body(OffsetCommitResponseData.class);
         for (OffsetCommitResponseData.OffsetCommitResponseTopic t : data.topics()) {
@@ -133,7 +138,10 @@ final class OffsetCommitter {
                     continue;
                 }
                 String where = "OffsetCommit of " + t.name() + "-" + p.partitionIndex() + " for group " + config.groupId().orElse("");
-                GroupMembership.Reaction reaction = membership.memberRequestFailed("OffsetCommit", error, generation);
+                // Only errors about the membership or the coordinator concern the member; any other (an authorization
+                // failure, metadata too large, ...) fails this commit alone, as in Kafka's client.
+                GroupMembership.Reaction reaction = MEMBERSHIP_ERRORS.contains(error)
+                        ? membership.memberRequestFailed("OffsetCommit", error, generation) : GroupMembership.Reaction.IGNORE;
                 switch (error) {
                     case REBALANCE_IN_PROGRESS, UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION -> throw new CommitFailedException(where
                             + " failed with " + error + ": the group rebalanced and the partitions may belong to another member now;"

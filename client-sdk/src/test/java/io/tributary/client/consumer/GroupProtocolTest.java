@@ -1,5 +1,7 @@
 package io.tributary.client.consumer;
 
+import io.tributary.client.common.ApiException;
+
 import io.tributary.client.common.TopicPartition;
 import io.tributary.client.fakebroker.FakeCluster;
 import io.tributary.client.fakebroker.FakeGroupCoordinator.GroupRequest;
@@ -127,6 +129,20 @@ class GroupProtocolTest {
             GroupRequest sync = cluster.groups().requests(ApiKeys.SYNC_GROUP).get(0);
             assertEquals(sync.generation(), last.generation(), "the commit names the member's generation");
             assertEquals(sync.memberId(), last.memberId());
+        }
+    }
+
+    @Test
+    void aCommitRefusedForItsOwnReasonFailsThatCommitOnlyAndTheConsumerGoesOn() {
+        try (Consumer<String, String> consumer = consumer("enable.auto.commit=false")) {
+            consumer.subscribe(List.of(TOPIC), RebalanceListener.NONE);
+            pollUntilAssigned(consumer);
+            cluster.groups().scriptOffsetCommit(Errors.OFFSET_METADATA_TOO_LARGE);
+            ApiException refused = assertThrows(ApiException.class, () -> consumer.commitSync(Map.of(P0, 3L)));
+            assertEquals(Errors.OFFSET_METADATA_TOO_LARGE, refused.error());
+            consumer.poll(Duration.ofMillis(50)); // not fatal: the membership is untouched
+            consumer.commitSync(Map.of(P0, 4L));
+            assertEquals(4L, cluster.groups().committed().get(P0));
         }
     }
 
