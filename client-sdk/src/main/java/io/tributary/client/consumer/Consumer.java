@@ -269,7 +269,7 @@ public final class Consumer<K, V> implements AutoCloseable {
                 long groupWakeAt = Long.MAX_VALUE;
                 if (group != null) {
                     group.polled(); // waiting inside poll() is not being stuck between polls
-                    groupWakeAt = group.poll(now);
+                    groupWakeAt = Math.min(group.poll(now), now + group.maxPollWaitMs());
                     group.initPositions(now + config.requestTimeoutMs());
                 }
                 applyResetOutcomes(now);

@@ -177,9 +177,19 @@ final class ConsumerGroup implements AutoCloseable {
     }
 
     /** New partitions start at their committed offsets (OffsetFetch), or at auto.offset.reset without one. Blocks. */
+    /**
+     * The longest poll() may wait without coming back here: half of max.poll.interval.ms, so a member with nothing to
+     * fetch still shows the heartbeat thread it is polling and is never taken for stuck.
+     */
+    long maxPollWaitMs() {
+        return Math.max(1, group.maxPollIntervalMs() / 2);
+    }
+
     void initPositions(long deadlineMs) {
         Set<TopicPartition> awaiting = subscriptions.awaitingCommitted();
-        if (awaiting.isEmpty()) {
+        // While a JoinGroup is held by the coordinator, an OffsetFetch on the same connection would queue behind it
+        // (until every member rejoined) and could time out; the positions are looked up once the join is applied.
+        if (awaiting.isEmpty() || join != null) {
             return;
         }
         Map<TopicPartition, Long> committed = committer.fetchCommitted(awaiting, deadlineMs);
