@@ -120,3 +120,47 @@ run_bench_class() {
   build_if_needed >&2
   java -Xmx512m -Dtributary.cli.log.level=ERROR -cp "$(module_classpath cli)" "io.tributary.cli.bench.$main" "$@"
 }
+
+# --- results ----------------------------------------------------------------------------------
+
+# Prints one line for a run of the reference's bench.sh, read from its result directory:
+#   system run a_recs b_recs b_p50 b_p99 c1_msgs c3_msgs d_p50 d_p99 "state"
+# (a: producer RF=1 acks=1 rec/s; b: producer RF=3 acks=all rec/s, p50 ms, p99 ms; c: consumer msg/s on
+# the RF=1 and RF=3 topics; d: end-to-end acks=all p50 ms, p99 ms). NA where a tool printed nothing.
+bench_parse_run() {  # system run resultdir state
+  local d=$3 a b c1 c e
+  a=$(grep -h ' records sent, ' "$d"/a-producer-*.txt 2>/dev/null | tail -1 | sed -E 's/.* ([0-9.]+) records\/sec.*/\1/')
+  b=$(grep -h ' records sent, ' "$d"/b-producer-*.txt 2>/dev/null | tail -1 | sed -E 's/.* ([0-9.]+) records\/sec.*, ([0-9]+) ms 50th, [0-9]+ ms 95th, ([0-9]+) ms 99th.*/\1 \2 \3/')
+  c1=$(grep -hE '^[0-9]{4}-' "$d"/c-consumer-rf1-*.txt 2>/dev/null | tail -1 | awk -F', ' '{print $6}')
+  c=$(grep -hE '^[0-9]{4}-' "$d"/c-consumer-rf3-*.txt 2>/dev/null | tail -1 | awk -F', ' '{print $6}')
+  e=$(sed -nE 's/^Percentiles: 50th = ([0-9]+), 99th = ([0-9]+).*/\1 \2/p' "$d"/d-e2e-*.txt 2>/dev/null)
+  printf '%s %s %s %s %s %s %s "%s"\n' "$1" "$2" "${a:-NA}" "${b:-NA NA NA}" "${c1:-NA}" "${c:-NA}" "${e:-NA NA}" "$4"
+}
+
+# From the lines of bench_parse_run, prints per figure the median of each of two systems, each
+# system's range over its runs (min-max), and the ratio of the medians second / first.
+bench_medians() {  # runs_file first_system second_system
+  awk -v first="$2" -v second="$3" '
+    function sorted(sys, c, a,   m, i, j, t) {
+      m = 0
+      for (i = 1; i <= n[sys]; i++) if (v[sys, i, c] != "NA") a[++m] = v[sys, i, c] + 0
+      for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+      return m
+    }
+    function summary(sys, c,   a, m) {
+      m = sorted(sys, c, a)
+      if (!m) { med[sys] = "NA"; return "NA" }
+      med[sys] = (m % 2) ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+      return sprintf("%s (%s-%s)", med[sys], a[1], a[m])
+    }
+    { k = ++n[$1]; for (c = 3; c <= 10; c++) v[$1, k, c] = $c }
+    END {
+      split("producer_rf1_acks1_rec_s producer_rf3_acksall_rec_s producer_rf3_acksall_p50_ms producer_rf3_acksall_p99_ms consumer_rf1_msg_s consumer_rf3_msg_s e2e_acksall_rf3_p50_ms e2e_acksall_rf3_p99_ms", name, " ")
+      for (c = 3; c <= 10; c++) {
+        s1 = summary(first, c); s2 = summary(second, c)
+        printf "%-30s %s %-26s %s %-26s", name[c - 2], first, s1, second, s2
+        if (med[first] != "NA" && med[second] != "NA" && med[first] > 0) printf "  %s/%s %.2f", second, first, med[second] / med[first]
+        printf "\n"
+      }
+    }' "$1"
+}
