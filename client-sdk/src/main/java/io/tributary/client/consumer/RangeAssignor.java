@@ -3,7 +3,6 @@ package io.tributary.client.consumer;
 import io.tributary.client.common.TopicPartition;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,24 +12,16 @@ import java.util.TreeMap;
  * ranges of its partitions; with P partitions and N members the first P mod N members get one more.
  * Co-partitioned topics therefore land together (partition i of every topic on the same member).
  */
-public final class RangeAssignor implements PartitionAssignor {
+public final class RangeAssignor extends EagerAssignor {
     public static final String NAME = "range";
 
-    @Override
-    public String name() {
-        return NAME;
+    public RangeAssignor() {
+        super(NAME);
     }
 
     @Override
-    public RebalanceProtocol rebalanceProtocol() {
-        return RebalanceProtocol.EAGER;
-    }
-
-    @Override
-    public Map<String, List<TopicPartition>> assign(Map<String, Integer> partitionsPerTopic,
-                                                    Map<String, MemberSubscription> subscriptions) {
-        Map<String, List<TopicPartition>> result = new HashMap<>();
-        subscriptions.keySet().forEach(m -> result.put(m, new ArrayList<>()));
+    void assignInto(Map<String, List<TopicPartition>> result, Map<String, Integer> partitionsPerTopic,
+                    Map<String, MemberSubscription> subscriptions) {
         Map<String, List<String>> membersPerTopic = new TreeMap<>();
         for (String member : MemberOrder.sorted(subscriptions)) {
             for (String topic : subscriptions.get(member).topics()) {
@@ -55,6 +46,5 @@ public final class RangeAssignor implements PartitionAssignor {
                 }
             }
         });
-        return result;
     }
 }

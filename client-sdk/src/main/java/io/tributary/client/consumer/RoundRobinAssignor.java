@@ -2,8 +2,6 @@ package io.tributary.client.consumer;
 
 import io.tributary.client.common.TopicPartition;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,27 +10,19 @@ import java.util.TreeMap;
  * Kafka's {@code roundrobin}: every partition of every subscribed topic, in (topic, partition) order, goes to
  * the next member in {@link MemberOrder} that subscribes to its topic, cycling over the members.
  */
-public final class RoundRobinAssignor implements PartitionAssignor {
+public final class RoundRobinAssignor extends EagerAssignor {
     public static final String NAME = "roundrobin";
 
-    @Override
-    public String name() {
-        return NAME;
+    public RoundRobinAssignor() {
+        super(NAME);
     }
 
     @Override
-    public RebalanceProtocol rebalanceProtocol() {
-        return RebalanceProtocol.EAGER;
-    }
-
-    @Override
-    public Map<String, List<TopicPartition>> assign(Map<String, Integer> partitionsPerTopic,
-                                                    Map<String, MemberSubscription> subscriptions) {
-        Map<String, List<TopicPartition>> result = new HashMap<>();
-        subscriptions.keySet().forEach(m -> result.put(m, new ArrayList<>()));
+    void assignInto(Map<String, List<TopicPartition>> result, Map<String, Integer> partitionsPerTopic,
+                    Map<String, MemberSubscription> subscriptions) {
         List<String> members = MemberOrder.sorted(subscriptions);
         if (members.isEmpty()) {
-            return result;
+            return;
         }
         Map<String, Integer> topics = new TreeMap<>();
         subscriptions.values().forEach(s -> s.topics().forEach(t -> {
@@ -55,6 +45,5 @@ public final class RoundRobinAssignor implements PartitionAssignor {
                 }
             }
         }
-        return result;
     }
 }
