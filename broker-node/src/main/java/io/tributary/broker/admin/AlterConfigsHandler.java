@@ -37,14 +37,7 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
                 try {
                     List<ConfigAlterer.Change> changes = new ArrayList<>();
                     resource.configs().forEach(c -> changes.add(new ConfigAlterer.Change(c.name(), ConfigAlterer.Op.SET, c.value())));
-                    if (ConfigResources.isTopic(resource.resourceType())) {
-                        alterer.alterTopic(resource.resourceName(), changes, true, request.validateOnly());
-                    } else if (ConfigResources.isBroker(resource.resourceType())) {
-                        alterer.alterBroker(ConfigResources.brokerEntity(resource.resourceName()), changes, true,
-                                request.validateOnly());
-                    } else {
-                        throw ConfigResources.unsupportedType(resource.resourceType());
-                    }
+                    alterer.alter(resource.resourceType(), resource.resourceName(), changes, true, request.validateOnly());
                 } catch (RuntimeException e) {
                     ApiError error = ApiError.from(e);
                     result.setErrorCode(error.error().code()).setErrorMessage(error.getMessage());

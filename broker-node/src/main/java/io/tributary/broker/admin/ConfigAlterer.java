@@ -51,6 +51,21 @@ public final class ConfigAlterer {
     }
 
     /**
+     * Alters a TOPIC or BROKER resource, as named in an AlterConfigs or IncrementalAlterConfigs request.
+     *
+     * @throws ApiError as {@link #alterTopic} and {@link #alterBroker}, and INVALID_REQUEST for any other resource type
+     */
+    public void alter(byte resourceType, String resourceName, List<Change> changes, boolean replace, boolean validateOnly) {
+        if (ConfigResources.isTopic(resourceType)) {
+            alterTopic(resourceName, changes, replace, validateOnly);
+        } else if (ConfigResources.isBroker(resourceType)) {
+            alterBroker(ConfigResources.brokerEntity(resourceName), changes, replace, validateOnly);
+        } else {
+            throw ConfigResources.unsupportedType(resourceType);
+        }
+    }
+
+    /**
      * @param replace the legacy AlterConfigs: the changes (all SETs) replace every override
      * @throws ApiError UNKNOWN_TOPIC_OR_PARTITION, INVALID_CONFIG (unknown key, bad value), INVALID_REQUEST
      */

@@ -58,12 +58,6 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
             }
             changes.add(new ConfigAlterer.Change(config.name(), ConfigAlterer.Op.of(config.configOperation()), config.value()));
         }
-        if (ConfigResources.isTopic(resource.resourceType())) {
-            alterer.alterTopic(resource.resourceName(), changes, false, validateOnly);
-        } else if (ConfigResources.isBroker(resource.resourceType())) {
-            alterer.alterBroker(ConfigResources.brokerEntity(resource.resourceName()), changes, false, validateOnly);
-        } else {
-            throw ConfigResources.unsupportedType(resource.resourceType());
-        }
+        alterer.alter(resource.resourceType(), resource.resourceName(), changes, false, validateOnly);
     }
 }
