@@ -114,10 +114,16 @@
       <span class="kind">${e.kind}</span><span class="text">${Fmt.esc(e.text)}</span></li>`;
   }
 
+  // Internal topics (__consumer_offsets: 50 partitions) would drown the rest unless asked for.
+  function visible(topic) {
+    return topic == null || !topic.startsWith("__") || $("#show-internal").checked;
+  }
+
   function renderTimeline(fresh) {
     const empty = '<li class="empty">Nothing has happened yet. Kill a broker (kill -9) and watch.</li>';
-    $("#timeline").innerHTML = events.length ? events.map(e => eventItem(e, fresh)).join("") : empty;
-    $("#recent-events").innerHTML = events.length ? events.slice(0, RECENT).map(e => eventItem(e, fresh)).join("") : empty;
+    const shown = events.filter(e => visible(e.topic));
+    $("#timeline").innerHTML = shown.length ? shown.map(e => eventItem(e, fresh)).join("") : empty;
+    $("#recent-events").innerHTML = shown.length ? shown.slice(0, RECENT).map(e => eventItem(e, fresh)).join("") : empty;
   }
 
   // --- topics -------------------------------------------------------------------------------------------------------
@@ -204,7 +210,7 @@
     }
   }
 
-  $("#show-internal").addEventListener("change", () => snapshot && render());
+  $("#show-internal").addEventListener("change", () => { renderTimeline(new Set()); if (snapshot) render(); });
   renderTimeline(new Set());
   connect();
 })();

@@ -30,6 +30,8 @@ public final class TimelineDiffer {
     private long nextSeq = 1;
     /** Partitions whose leader is gone: since when, as seen by this console. */
     private final Map<TopicPartition, Long> leaderGoneSince = new HashMap<>();
+    /** The last leader each partition had, so "no leader, then 3" still reads "leader 2 → 3". */
+    private final Map<TopicPartition, Integer> lastLeader = new HashMap<>();
 
     /** The events between the previous observation and this one, oldest first; none for the first observation. */
     public List<TimelineEvent> next(Observation now) {
@@ -87,16 +89,20 @@ public final class TimelineDiffer {
                 if (is.leader() < 0) {
                     events.add(event(now, EventKind.OFFLINE, tp.topic(), tp.partition(), -1, was.leader(), null,
                             tp + ": no leader (was " + was.leader() + ")"));
-                } else {
+                } else if (was.leader() >= 0 || lastLeader.containsKey(tp)) {
+                    // (A partition that never had a leader is a new topic electing its first: not a change.)
+                    int from = was.leader() >= 0 ? was.leader() : lastLeader.get(tp);
                     Long since = leaderGoneSince.get(tp);
                     Long duration = since == null ? null : Math.max(0, now.atMs() - since);
-                    events.add(event(now, EventKind.LEADER, tp.topic(), tp.partition(), is.leader(), was.leader(), duration,
-                            tp + ": leader " + name(was.leader()) + " → " + is.leader()
+                    events.add(event(now, EventKind.LEADER, tp.topic(), tp.partition(), is.leader(), from, duration,
+                            tp + ": leader " + from + " → " + is.leader() + (from == is.leader() ? " (re-elected)" : "")
                                     + (duration == null ? "" : " after " + duration + " ms")));
                 }
             }
-            List<Integer> left = is.isr().isEmpty() && was.isr().isEmpty() ? List.of()
-                    : was.isr().stream().filter(r -> !is.isr().contains(r)).toList();
+            if (was.leader() < 0 && !lastLeader.containsKey(tp)) {
+                continue; // a new topic's first ISR is not an expansion
+            }
+            List<Integer> left = was.isr().stream().filter(r -> !is.isr().contains(r)).toList();
             List<Integer> joined = is.isr().stream().filter(r -> !was.isr().contains(r)).toList();
             for (int replica : left) {
                 events.add(event(now, EventKind.ISR_SHRINK, tp.topic(), tp.partition(), replica, -1, null,
@@ -115,7 +121,11 @@ public final class TimelineDiffer {
      */
     private void trackLeaderlessPartitions(Observation now) {
         leaderGoneSince.keySet().retainAll(now.partitions().keySet());
+        lastLeader.keySet().retainAll(now.partitions().keySet());
         now.partitions().forEach((tp, state) -> {
+            if (state.leader() >= 0) {
+                lastLeader.put(tp, state.leader());
+            }
             if (state.leader() < 0 || now.stateOf(state.leader()) != BrokerState.UP) {
                 leaderGoneSince.putIfAbsent(tp, now.atMs());
             } else {

@@ -56,7 +56,15 @@ class TimelineDifferTest {
         List<TimelineEvent> back = differ.next(at(1_250, 1, ALL_UP, 3, 2, List.of(3)));
         TimelineEvent leader = back.stream().filter(e -> e.kind() == EventKind.LEADER).findFirst().orElseThrow();
         assertEquals(1_000L, leader.durationMs());
-        assertEquals(-1, leader.from());
+        assertEquals(2, leader.from(), "the last leader it had");
+        assertEquals("demo-1: leader 2 → 3 after 1000 ms", leader.text());
+    }
+
+    @Test
+    void aNewTopicElectingItsFirstLeadersIsNoLeaderChange() {
+        TimelineDiffer differ = new TimelineDiffer();
+        differ.next(at(0, 1, ALL_UP, -1, 0, List.of()));
+        assertEquals(List.of(), differ.next(at(250, 1, ALL_UP, 2, 1, List.of(2, 1, 3))));
     }
 
     @Test
