@@ -30,6 +30,7 @@ public final class Console implements AutoCloseable {
     static final int TIMELINE_CAPACITY = 1000;
 
     private final Vertx vertx;
+    private final Context context;
     private final Admin admin;
     private final ClusterPoller clusterPoller;
     private final DetailPoller detailPoller;
@@ -37,9 +38,10 @@ public final class Console implements AutoCloseable {
     private final StreamHub hub;
     private final HttpServer server;
 
-    private Console(Vertx vertx, Admin admin, ClusterPoller clusterPoller, DetailPoller detailPoller, BrokerProber prober,
-                    StreamHub hub, HttpServer server) {
+    private Console(Vertx vertx, Context context, Admin admin, ClusterPoller clusterPoller, DetailPoller detailPoller,
+                    BrokerProber prober, StreamHub hub, HttpServer server) {
         this.vertx = vertx;
+        this.context = context;
         this.admin = admin;
         this.clusterPoller = clusterPoller;
         this.detailPoller = detailPoller;
@@ -85,17 +87,17 @@ public final class Console implements AutoCloseable {
                     + rootMessage(e), e);
         }
         context.runOnContext(v -> {
-            vertx.setPeriodic(PROBE_INTERVAL_MS, id -> probeAll(state, prober, detailPoller));
+            vertx.setPeriodic(PROBE_INTERVAL_MS, id -> probeAll(state, prober));
             vertx.setPeriodic(15_000, id -> hub.keepAlive());
         });
         clusterPoller.start(METADATA_INTERVAL_MS);
         detailPoller.start(DETAIL_INTERVAL_MS);
         log.info("Console for {} listening on http://{}:{}", options.bootstrapServers(), options.host(), server.actualPort());
-        return new Console(vertx, admin, clusterPoller, detailPoller, prober, hub, server);
+        return new Console(vertx, context, admin, clusterPoller, detailPoller, prober, hub, server);
     }
 
     /** One probe per registered broker; each result goes back to the state as it arrives. */
-    private static void probeAll(ConsoleState state, BrokerProber prober, DetailPoller detail) {
+    private static void probeAll(ConsoleState state, BrokerProber prober) {
         ClusterView view = state.cluster();
         if (view == null) {
             return;
@@ -121,7 +123,7 @@ public final class Console implements AutoCloseable {
     public void close() {
         clusterPoller.close();
         detailPoller.close();
-        vertx.runOnContext(v -> hub.closeAll());
+        context.runOnContext(v -> hub.closeAll());
         prober.close();
         server.close().toCompletionStage().toCompletableFuture().join();
         vertx.close().toCompletionStage().toCompletableFuture().join();
