@@ -11,7 +11,8 @@ const Charts = (() => {
       width, height: 150,
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true } },
+      // At least a minute wide, so the first points do not stretch over years.
+      scales: { x: { time: true, range: (u, min, max) => [Math.min(min, max - 60), max] } },
       axes: [
         { stroke: "#8593a6", grid: { stroke: "#263040" }, ticks: { stroke: "#263040" } },
         { stroke: "#8593a6", grid: { stroke: "#263040" }, ticks: { stroke: "#263040" }, size: 50 },

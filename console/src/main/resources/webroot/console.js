@@ -156,7 +156,7 @@
         <h3 data-topic-title="${Fmt.esc(t.name)}">${Fmt.esc(t.name)} <small class="sub"></small></h3>
         <div class="configs"></div>
         <div class="split"><div class="table"></div>
-          <div><div class="chart-title">messages in per second</div><div class="chart"></div></div></div>`);
+          <div><div class="chart-title">messages in per second <span class="from"></span></div><div class="chart"></div></div></div>`);
       el.dataset.topic = t.name;
       const size = t.partitions.reduce((s, p) => s + (p.sizeBytes || 0), 0);
       const records = t.partitions.reduce((s, p) => s + (p.latest != null && p.earliest != null ? p.latest - p.earliest : 0), 0);
@@ -171,10 +171,9 @@
           <td>${p.partition}</td><td>${p.leader ?? "none"}</td><td>${p.epoch}</td><td>${p.replicas.join(",")}</td>
           <td>${p.isr.join(",")}</td><td class="num">${Fmt.count(p.earliest)}</td><td class="num">${Fmt.count(p.latest)}</td>
           <td class="num">${Fmt.bytes(p.sizeBytes)}</td></tr>`).join("")}</tbody></table>`;
+      el.querySelector(".from").textContent = t.throughputFrom === "metrics" ? "(brokers' messages-in)" : "(from log end offsets)";
       if (t.messagesInPerSec != null) {
         Charts.record("topic:" + t.name, el.querySelector(".chart"), t.name, { "messages/s": t.messagesInPerSec }, now);
-      } else if (!el.querySelector(".chart").childElementCount) {
-        el.querySelector(".chart").innerHTML = '<p class="muted">– (the brokers report no metrics)</p>';
       }
     }
   }

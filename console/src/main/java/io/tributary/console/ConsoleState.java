@@ -40,6 +40,8 @@ public final class ConsoleState {
     private final Map<Integer, Boolean> reachable = new HashMap<>();
     private final Map<Integer, BrokerMetrics> metrics = new HashMap<>();
     private final Map<Integer, BrokerRates> rates = new HashMap<>();
+    /** Records appended per second per topic from the latest offsets: the throughput without metrics. */
+    private Map<String, Double> offsetRates = Map.of();
 
     public ConsoleState(int timelineCapacity, Consumer<List<TimelineEvent>> onChange) {
         this.timeline = new Timeline(timelineCapacity);
@@ -58,6 +60,7 @@ public final class ConsoleState {
     }
 
     public void onDetailView(DetailView view) {
+        offsetRates = OffsetRates.between(detail, view);
         detail = view;
         onChange.accept(List.of());
     }
@@ -123,6 +126,10 @@ public final class ConsoleState {
 
     public BrokerRates ratesOf(int broker) {
         return rates.get(broker);
+    }
+
+    public Map<String, Double> offsetRates() {
+        return offsetRates;
     }
 
     public Timeline timeline() {

@@ -96,7 +96,8 @@ public final class SnapshotJson {
             topics.add(new JsonObject().put("name", name).put("internal", name.startsWith("__"))
                     .put("partitions", partitions)
                     .put("configs", new JsonObject(Map.copyOf(detail.topicConfigs().getOrDefault(name, Map.of()))))
-                    .put("messagesInPerSec", messagesIn.get(name)));
+                    .put("messagesInPerSec", messagesIn.containsKey(name) ? messagesIn.get(name) : state.offsetRates().get(name))
+                    .put("throughputFrom", messagesIn.containsKey(name) ? "metrics" : "offsets"));
         });
         return topics;
     }
