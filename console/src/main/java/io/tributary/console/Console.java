@@ -26,7 +26,10 @@ public final class Console implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Console.class);
     static final long METADATA_INTERVAL_MS = 250;
     static final long DETAIL_INTERVAL_MS = 2000;
-    static final long PROBE_INTERVAL_MS = 1000;
+    /** A TCP connect to each broker's listener this often: how soon a kill -9 shows (cheap, even every 250 ms). */
+    static final long PROBE_INTERVAL_MS = 250;
+    /** Every 4th probe (once a second) also scrapes /metrics. */
+    static final int SCRAPE_EVERY_PROBES = 4;
     static final int TIMELINE_CAPACITY = 1000;
 
     private final Vertx vertx;
@@ -87,7 +90,8 @@ public final class Console implements AutoCloseable {
                     + rootMessage(e), e);
         }
         context.runOnContext(v -> {
-            vertx.setPeriodic(PROBE_INTERVAL_MS, id -> probeAll(state, prober));
+            long[] tick = {0};
+            vertx.setPeriodic(PROBE_INTERVAL_MS, id -> probeAll(state, prober, tick[0]++ % SCRAPE_EVERY_PROBES == 0));
             vertx.setPeriodic(15_000, id -> hub.keepAlive());
         });
         clusterPoller.start(METADATA_INTERVAL_MS);
@@ -96,14 +100,14 @@ public final class Console implements AutoCloseable {
         return new Console(vertx, context, admin, clusterPoller, detailPoller, prober, hub, server);
     }
 
-    /** One probe per registered broker; each result goes back to the state as it arrives. */
-    private static void probeAll(ConsoleState state, BrokerProber prober) {
+    /** One probe per registered broker, with a scrape when asked; each result goes back to the state as it arrives. */
+    private static void probeAll(ConsoleState state, BrokerProber prober, boolean scrape) {
         ClusterView view = state.cluster();
         if (view == null) {
             return;
         }
         for (Node broker : view.brokers().values()) {
-            prober.probe(broker, state.detail().metricsUrls().get(broker.id()))
+            prober.probe(broker, scrape ? state.detail().metricsUrls().get(broker.id()) : null)
                     .onSuccess(result -> state.onProbe(result, System.currentTimeMillis()));
         }
     }

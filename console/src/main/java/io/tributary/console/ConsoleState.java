@@ -38,6 +38,7 @@ public final class ConsoleState {
     /** Every broker id ever seen registered or named as a replica: one that is no longer registered is down. */
     private final Set<Integer> knownBrokers = new TreeSet<>();
     private final Map<Integer, Boolean> reachable = new HashMap<>();
+    private final Map<Integer, Boolean> scrapeFailed = new HashMap<>();
     private final Map<Integer, BrokerMetrics> metrics = new HashMap<>();
     private final Map<Integer, BrokerRates> rates = new HashMap<>();
     /** Records appended per second per topic from the latest offsets: the throughput without metrics. */
@@ -51,7 +52,10 @@ public final class ConsoleState {
     public void onClusterView(ClusterView view) {
         if (cluster != null) {
             // A broker that registers anew is reachable until a probe says otherwise (an old refusal is stale).
-            view.brokers().keySet().stream().filter(id -> !cluster.brokers().containsKey(id)).forEach(reachable::remove);
+            view.brokers().keySet().stream().filter(id -> !cluster.brokers().containsKey(id)).forEach(id -> {
+                reachable.remove(id);
+                scrapeFailed.remove(id);
+            });
         }
         cluster = view;
         knownBrokers.addAll(view.brokers().keySet());
@@ -69,7 +73,12 @@ public final class ConsoleState {
         if (cluster == null || !cluster.brokers().containsKey(result.brokerId())) {
             return; // it left the metadata while the probe ran
         }
-        reachable.put(result.brokerId(), result.reachable());
+        // A scrape's outcome holds until the next scrape (every 4th probe), so a broker whose /metrics fails while its
+        // Kafka port answers stays unreachable instead of flapping with every probe.
+        if (result.scraped() != null) {
+            scrapeFailed.put(result.brokerId(), !result.scraped());
+        }
+        reachable.put(result.brokerId(), result.listening() && !scrapeFailed.getOrDefault(result.brokerId(), false));
         if (result.metrics() != null) {
             BrokerRates r = BrokerRates.between(metrics.get(result.brokerId()), result.metrics());
             if (r != null) {

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * <p>A partition's leaderless time starts at the first observation in which its leader was gone: the leader's broker
  * unreachable or no longer registered, or the metadata naming no leader. It ends at the first observation that names
  * a different, reachable leader. Both ends are observations, so the duration is accurate to the poll intervals
- * (metadata every 250 ms, broker reachability every second). Not thread-safe: the console calls it from its event loop.
+ * (metadata and broker reachability every 250 ms). Not thread-safe: the console calls it from its event loop.
  */
 public final class TimelineDiffer {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());

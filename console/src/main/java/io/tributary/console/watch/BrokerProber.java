@@ -16,8 +16,18 @@ import io.vertx.core.net.NetClientOptions;
 public final class BrokerProber implements AutoCloseable {
     private static final int CONNECT_TIMEOUT_MS = 800;
 
-    /** A probe's outcome; metrics null when the broker has none or the scrape failed. */
-    public record Result(int brokerId, boolean reachable, BrokerMetrics metrics, String error) {
+    /**
+     * A probe's outcome.
+     *
+     * @param listening whether the Kafka listener accepted a connection
+     * @param scraped   whether /metrics answered; null when no scrape was asked for
+     * @param metrics   the scrape, null when none was asked for or it failed
+     */
+    public record Result(int brokerId, boolean listening, Boolean scraped, BrokerMetrics metrics, String error) {
+        /** Reachable: listening, and answering /metrics if asked. */
+        public boolean reachable() {
+            return listening && !Boolean.FALSE.equals(scraped);
+        }
     }
 
     private final NetClient net;
@@ -33,13 +43,10 @@ public final class BrokerProber implements AutoCloseable {
         Future<Void> connect = net.connect(broker.port(), broker.host()).compose(socket -> socket.close());
         Future<BrokerMetrics> scrape = metricsUrl == null ? Future.succeededFuture(null) : scraper.scrape(metricsUrl);
         return Future.join(connect, scrape).transform(done -> {
-            if (connect.failed()) {
-                return Future.succeededFuture(new Result(broker.id(), false, null, connect.cause().getMessage()));
-            }
-            if (scrape.failed()) {
-                return Future.succeededFuture(new Result(broker.id(), false, null, scrape.cause().getMessage()));
-            }
-            return Future.succeededFuture(new Result(broker.id(), true, scrape.result(), null));
+            Boolean scraped = metricsUrl == null ? null : scrape.succeeded();
+            String error = connect.failed() ? connect.cause().getMessage() : scrape.failed() ? scrape.cause().getMessage() : null;
+            return Future.succeededFuture(new Result(broker.id(), connect.succeeded(), scraped,
+                    scrape.succeeded() ? scrape.result() : null, error));
         });
     }
 

@@ -63,6 +63,8 @@ class BrokerProberTest {
         metrics.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         BrokerProber.Result noMetrics = probe(broker, "http://localhost:" + metrics.actualPort());
         assertFalse(noMetrics.reachable(), "a refused scrape marks the broker unreachable at once");
+        assertTrue(noMetrics.listening());
+        assertEquals(Boolean.FALSE, noMetrics.scraped());
         assertNull(noMetrics.metrics());
         kafka.close();
     }
@@ -73,6 +75,7 @@ class BrokerProberTest {
         Node broker = new Node(1, "localhost", kafka.actualPort(), null);
         BrokerProber.Result up = probe(broker, null);
         assertTrue(up.reachable());
+        assertNull(up.scraped());
         assertNull(up.metrics(), "Apache Kafka: no metrics, still up");
 
         kafka.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
