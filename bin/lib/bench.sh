@@ -53,7 +53,8 @@ tributary_start() {  # N
   mkdir -p "$BENCH_RUN"
   # The build stamp lives in the run directory: carry it over so the benchmark does not rebuild.
   [[ -f $TRIBUTARY_RUN/build.stamp ]] && cp -p "$TRIBUTARY_RUN/build.stamp" "$BENCH_RUN/build.stamp"
-  TRIBUTARY_RUN="$BENCH_RUN" "$TRIBUTARY_ROOT/bin/cluster-start" "$1" >"$BENCH_RUN/cluster-start.log" 2>&1 \
+  # No console: its polls would be load the benchmark measures.
+  TRIBUTARY_CONSOLE=0 TRIBUTARY_RUN="$BENCH_RUN" "$TRIBUTARY_ROOT/bin/cluster-start" "$1" >"$BENCH_RUN/cluster-start.log" 2>&1 \
     || { cat "$BENCH_RUN/cluster-start.log" >&2; die "Tributary did not start"; }
   info "Tributary: ZooKeeper and $1 brokers up (data in $BENCH_RUN)" >&2
 }

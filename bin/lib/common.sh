@@ -12,9 +12,10 @@ BROKER_MAIN=io.tributary.broker.BrokerMain
 ZK_MAIN=io.tributary.zk.server.ZooKeeperLauncher
 ZK_TEMPLATE_DIR="$TRIBUTARY_ROOT/zk-config/src/main/resources/io/tributary/zk"
 
-# Modules whose code ends up in the runnable distribution (broker-node and cli with their libs).
-DIST_MODULES=(zk-config coordinator broker-node client-sdk cli)
-DIST_JARS=("$TRIBUTARY_ROOT/broker-node/target/broker-node.jar" "$TRIBUTARY_ROOT/cli/target/cli.jar")
+# Modules whose code ends up in the runnable distribution (broker-node, cli and console with their libs).
+DIST_MODULES=(zk-config coordinator broker-node client-sdk cli console)
+DIST_JARS=("$TRIBUTARY_ROOT/broker-node/target/broker-node.jar" "$TRIBUTARY_ROOT/cli/target/cli.jar"
+  "$TRIBUTARY_ROOT/console/target/console.jar")
 
 info() { printf '%s\n' "$*"; }
 warn() { printf '%s\n' "$*" >&2; }
@@ -144,8 +145,8 @@ build_if_needed() {
     local stamp_next="$BUILD_STAMP.next"
     touch "$stamp_next"
     # copy-dependencies never removes a jar, so a changed dependency would leave its old version beside the new.
-    rm -rf "$TRIBUTARY_ROOT/broker-node/target/lib" "$TRIBUTARY_ROOT/cli/target/lib"
-    (cd "$TRIBUTARY_ROOT" && mvn_quiet -DskipTests -pl broker-node,cli -am package) \
+    rm -rf "$TRIBUTARY_ROOT/broker-node/target/lib" "$TRIBUTARY_ROOT/cli/target/lib" "$TRIBUTARY_ROOT/console/target/lib"
+    (cd "$TRIBUTARY_ROOT" && mvn_quiet -DskipTests -pl broker-node,cli,console -am package) \
       || { rm -f "$stamp_next"; die "the build failed (see Maven's output above)"; }
     mv "$stamp_next" "$BUILD_STAMP"
   fi
@@ -182,4 +183,70 @@ run_cli() {
   # Serial GC and C1 only: the tools are short-lived, so start-up time matters more than peak speed.
   exec java ${TRIBUTARY_CLI_JVM_OPTS:--Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} \
     "-Dtributary.cli.log.level=${TRIBUTARY_CLI_LOG_LEVEL:-WARN}" -cp "$(module_classpath cli)" "io.tributary.cli.$main" "$@"
+}
+
+# --- the console ------------------------------------------------------------------------------
+
+CONSOLE_MAIN=io.tributary.console.ConsoleMain
+CONSOLE_DIR="$TRIBUTARY_RUN/console"
+CONSOLE_MARKER="-Dtributary.process=console "
+
+# Prints the URL of the console bin/cluster-start runs in the background, or nothing when it is not running.
+console_url() {
+  local pid
+  pid=$(live_pid "$CONSOLE_DIR/console.pid" "$CONSOLE_MARKER" 2>/dev/null)
+  [[ -n $pid && -s $CONSOLE_DIR/console.port ]] && printf 'http://localhost:%s' "$(<"$CONSOLE_DIR/console.port")"
+  return 0
+}
+
+# Starts the console in the background for <bootstrap> on <port>, with its pid, port and log under
+# $TRIBUTARY_RUN/console/. Never fails the caller: when the port is taken or the console does not come up, it says
+# so and returns 1, and the cluster goes on without a console.
+console_start_background() {
+  local bootstrap=$1 port=$2 log="$CONSOLE_DIR/console.log" pid classpath deadline
+  pid=$(live_pid "$CONSOLE_DIR/console.pid" "$CONSOLE_MARKER")
+  if [[ -n $pid ]]; then
+    info "The console is already running (pid $pid): $(console_url)"
+    return 0
+  fi
+  if port_is_open localhost "$port"; then
+    warn "Port $port is taken, so the console is not started (the cluster runs without it);"
+    warn "start it on another port with: bin/console --bootstrap-server $bootstrap --port 8081"
+    return 1
+  fi
+  mkdir -p "$CONSOLE_DIR"
+  # From a copy, like the brokers: a rebuild must not replace the jars under a running JVM.
+  classpath=$(snapshot_classpath console "$CONSOLE_DIR/dist")
+  # shellcheck disable=SC2086 # the JVM options are meant to split into words
+  (exec nohup java ${TRIBUTARY_CONSOLE_JVM_OPTS:--Xmx256m -XX:+UseSerialGC} "-Dtributary.process=console" \
+    -cp "$classpath" "$CONSOLE_MAIN" --bootstrap-server "$bootstrap" --port "$port" </dev/null >"$log" 2>&1) &
+  pid=$!
+  printf '%s\n' "$pid" >"$CONSOLE_DIR/console.pid"
+  printf '%s\n' "$port" >"$CONSOLE_DIR/console.port"
+  deadline=$((SECONDS + ${TRIBUTARY_CONSOLE_START_TIMEOUT_S:-30}))
+  until grep -q '^Console: http' "$log" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null || ((SECONDS >= deadline)); then
+      kill -TERM "$pid" 2>/dev/null || true
+      rm -f "$CONSOLE_DIR/console.pid" "$CONSOLE_DIR/console.port"
+      show_log_tail "$log" 10
+      warn "The console did not start (see above); the cluster runs without it"
+      return 1
+    fi
+    sleep 0.2
+  done
+  return 0
+}
+
+# Stops the background console, if any. Returns 1 only when it survives SIGKILL.
+console_stop() {
+  local pid
+  pid=$(live_pid "$CONSOLE_DIR/console.pid" "$CONSOLE_MARKER")
+  [[ -n $pid ]] || return 0
+  if terminate "$pid" "the console" 10; then
+    rm -f "$CONSOLE_DIR/console.pid" "$CONSOLE_DIR/console.port"
+    info "console stopped (pid $pid)"
+  else
+    warn "the console (pid $pid) is still running after SIGKILL"
+    return 1
+  fi
 }

@@ -3,6 +3,7 @@ package io.tributary.cli;
 import io.tributary.cli.demo.DeliveryLedger;
 import io.tributary.cli.demo.DemoTraffic;
 import io.tributary.cli.demo.LocalBrokers;
+import io.tributary.cli.demo.LocalConsole;
 import io.tributary.client.admin.Admin;
 import io.tributary.client.admin.ClusterDescription;
 import io.tributary.client.admin.NewTopic;
@@ -96,6 +97,8 @@ public final class FailoverDemo implements Callable<Integer> {
             ClusterDescription cluster = admin.describeCluster();
             List<Integer> ids = cluster.brokers().stream().map(Node::id).sorted().toList();
             say("Cluster: brokers " + join(ids) + ", controller " + (cluster.controller() == null ? "none" : cluster.controller().id()));
+            say(LocalConsole.url(run).map(url -> "Watch it live: " + url + " (Cluster and Timeline tabs show the kill, the new leaders and the ISR)")
+                    .orElse("No console is running; bin/console shows the cluster and this failover live in the browser"));
             if (ids.size() < 3) {
                 throw new TributaryException("The demo needs 3 live brokers, the cluster has " + ids.size() + ": run bin/cluster-start 3");
             }

@@ -17,6 +17,7 @@ import org.apache.kafka.common.message.CreatePartitionsResponseData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
 import org.apache.kafka.common.message.DeleteRecordsResponseData;
 import org.apache.kafka.common.message.DescribeConfigsResponseData;
+import org.apache.kafka.common.message.DescribeLogDirsResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -90,10 +91,15 @@ public final class Admin implements AutoCloseable {
 
     /** Names of all non-internal topics. */
     public Set<String> listTopics() {
+        return listTopics(false);
+    }
+
+    /** Names of all topics, with the internal ones (__consumer_offsets) when {@code includeInternal}. */
+    public Set<String> listTopics(boolean includeInternal) {
         ClusterSnapshot cluster = fetchMetadata(null, "list topics");
         Set<String> names = new TreeSet<>();
         cluster.topics().values().stream()
-                .filter(t -> !t.internal() && t.error() == Errors.NONE)
+                .filter(t -> (includeInternal || !t.internal()) && t.error() == Errors.NONE)
                 .forEach(t -> names.add(t.name()));
         return names;
     }
@@ -272,6 +278,34 @@ public final class Admin implements AutoCloseable {
                     response -> PartitionRequests.parseDeleteRecords(response.body(DeleteRecordsResponseData.class))));
         }
         return result;
+    }
+
+    /**
+     * The earliest (log start) or latest (high watermark) offset of each partition, asked of each partition's
+     * leader with ListOffsets, as kafka-get-offsets does.
+     *
+     * @throws ApiException UNKNOWN_TOPIC_OR_PARTITION for a partition that does not exist, or another partition error
+     * @throws TimeoutException when some partition has no leader that answers within request.timeout.ms
+     */
+    public Map<io.tributary.client.common.TopicPartition, Long> listOffsets(
+            Map<io.tributary.client.common.TopicPartition, OffsetSpec> specs) {
+        return specs.isEmpty() ? Map.of() : new OffsetLister(config, pool, metadata).list(specs);
+    }
+
+    /**
+     * The log dirs of one broker with the size on disk of every partition replica in them (DescribeLogDirs), as
+     * kafka-log-dirs --describe shows them.
+     *
+     * @throws TimeoutException when the broker is not live or does not answer within request.timeout.ms
+     */
+    public List<LogDirDescription> describeLogDirs(int brokerId) {
+        return calls().call("describe the log dirs of broker " + brokerId, List.of(), AdminCalls.Target.broker(brokerId),
+                ApiKeys.DESCRIBE_LOG_DIRS, v -> OffsetAndLogDirRequests.describeLogDirs(),
+                response -> {
+                    DescribeLogDirsResponseData body = response.body(DescribeLogDirsResponseData.class);
+                    throwIfError(Errors.forCode(body.errorCode()), null, "Cannot describe the log dirs of broker " + brokerId);
+                    return OffsetAndLogDirRequests.parseDescribeLogDirs(body);
+                });
     }
 
     private AdminCalls calls() {

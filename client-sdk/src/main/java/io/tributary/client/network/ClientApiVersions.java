@@ -41,6 +41,8 @@ public final class ClientApiVersions {
         SUPPORTED.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, VersionRange.of(0, 1));
         SUPPORTED.put(ApiKeys.CREATE_PARTITIONS, VersionRange.of(0, 3));
         SUPPORTED.put(ApiKeys.DELETE_RECORDS, VersionRange.of(0, 2));
+        // Admin: partition sizes on disk (admin.OffsetAndLogDirRequests); v1 is the oldest Kafka 4 brokers answer.
+        SUPPORTED.put(ApiKeys.DESCRIBE_LOG_DIRS, VersionRange.of(1, 4));
     }
 
     private ClientApiVersions() {

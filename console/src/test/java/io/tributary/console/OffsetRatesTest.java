@@ -1,0 +1,32 @@
+package io.tributary.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.tributary.client.common.TopicPartition;
+import io.tributary.console.watch.DetailView;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class OffsetRatesTest {
+    private static final TopicPartition A0 = new TopicPartition("a", 0);
+    private static final TopicPartition A1 = new TopicPartition("a", 1);
+    private static final TopicPartition B0 = new TopicPartition("b", 0);
+
+    private static DetailView at(long ms, Map<TopicPartition, Long> latest) {
+        return new DetailView(ms, Map.of(), latest, Map.of(), Map.of(), List.of(), Map.of());
+    }
+
+    @Test
+    void recordsPerSecondPerTopicFromTheGrowthOfLatestOffsets() {
+        Map<String, Double> rates = OffsetRates.between(at(1_000, Map.of(A0, 100L, A1, 0L, B0, 50L)),
+                at(3_000, Map.of(A0, 300L, A1, 100L, B0, 40L)));
+        assertEquals(Map.of("a", 150.0, "b", 0.0), rates, "b's offset went down (recreated): nothing counted");
+    }
+
+    @Test
+    void noRateWithoutTwoPolls() {
+        assertEquals(Map.of(), OffsetRates.between(DetailView.EMPTY, at(1_000, Map.of(A0, 5L))));
+        assertEquals(Map.of(), OffsetRates.between(at(1_000, Map.of(A0, 5L)), at(1_000, Map.of(A0, 9L))));
+    }
+}
