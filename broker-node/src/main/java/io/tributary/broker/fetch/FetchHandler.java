@@ -29,7 +29,15 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
     private final Executor readPool;
     private final ScheduledExecutorService timers;
 
+    private final io.tributary.broker.metrics.TopicTraffic traffic;
+
     public FetchHandler(TopicLookup topics, PartitionLookup partitions, Executor readPool, ScheduledExecutorService timers) {
+        this(topics, partitions, readPool, timers, io.tributary.broker.metrics.TopicTraffic.disabled());
+    }
+
+    public FetchHandler(TopicLookup topics, PartitionLookup partitions, Executor readPool, ScheduledExecutorService timers,
+                        io.tributary.broker.metrics.TopicTraffic traffic) {
+        this.traffic = traffic;
         this.topics = topics;
         this.partitions = partitions;
         this.readPool = readPool;
@@ -55,7 +63,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                 }
             }
         }
-        FetchReader reader = new FetchReader(targets, request.maxBytes(), version, fromFollower);
+        FetchReader reader = new FetchReader(targets, request.maxBytes(), version, fromFollower, traffic);
         DelayedFetch fetch = new DelayedFetch(reader, request.minBytes(), request.maxWaitMs(), readPool, timers);
         return fetch.start().thenApply(ApiMessage.class::cast);
     }

@@ -23,8 +23,11 @@ final class FetchReader {
     private final int maxBytes;
     private final short version;
     private final boolean fromFollower;
+    private final io.tributary.broker.metrics.TopicTraffic traffic;
 
-    FetchReader(List<FetchTarget> targets, int maxBytes, short version, boolean fromFollower) {
+    FetchReader(List<FetchTarget> targets, int maxBytes, short version, boolean fromFollower,
+                io.tributary.broker.metrics.TopicTraffic traffic) {
+        this.traffic = traffic;
         this.targets = targets;
         this.maxBytes = maxBytes;
         this.version = version;
@@ -79,6 +82,7 @@ final class FetchReader {
                     fillOffsets(data, target.partition());
                     data.setRecords(records);
                     bytes += records.sizeInBytes();
+                    traffic.fetched(target.partition().topicPartition().topic(), records.sizeInBytes(), fromFollower);
                 } catch (RuntimeException e) {
                     // One partition's failure (a disk error, a log closed by deletion) is that partition's
                     // error code; the others in the same fetch are still answered.

@@ -209,6 +209,22 @@ public final class CoordinatorShards implements PartitionRoleListener {
         return shard != null && shard.status() == CoordinatorShard.Status.LOADING;
     }
 
+    /** Every committed offset of the groups this broker coordinates now (loaded shards only), copied. */
+    public List<GroupOffset> committedOffsets() {
+        List<GroupOffset> out = new java.util.ArrayList<>();
+        for (CoordinatorShard shard : shards.values()) {
+            if (shard.status() != CoordinatorShard.Status.ACTIVE) {
+                continue;
+            }
+            shard.groups.forEach((groupId, group) -> {
+                synchronized (group) {
+                    group.offsets.forEach((tp, committed) -> out.add(new GroupOffset(groupId, tp, committed.offset())));
+                }
+            });
+        }
+        return out;
+    }
+
     /** Every shard this broker leads, loaded or not. */
     Collection<CoordinatorShard> all() {
         return List.copyOf(shards.values());

@@ -47,6 +47,11 @@ public final class GroupApis {
         return shards;
     }
 
+    /** The committed offsets of every group this broker coordinates (for the consumer-lag metrics). */
+    public java.util.List<GroupOffset> committedOffsets() {
+        return shards.committedOffsets();
+    }
+
     /** Expires offsets of empty groups every {@code intervalMs}. */
     public void scheduleExpiry(ScheduledExecutorService timers, Executor pool, long intervalMs) {
         timers.scheduleWithFixedDelay(() -> pool.execute(offsets::expireOffsets), intervalMs, intervalMs, TimeUnit.MILLISECONDS);

@@ -24,6 +24,8 @@ public final class RequestDispatcher {
     private final int brokerId;
 
     private final ApiVersionsHandler apiVersions;
+    private volatile java.util.function.BiConsumer<org.apache.kafka.common.protocol.ApiKeys, org.apache.kafka.common.protocol.Errors> failures =
+            (api, error) -> { };
 
     private RequestDispatcher(int brokerId, Map<ApiKeys, ApiHandler<ApiMessage>> handlers, SupportedApis supported,
                               ApiVersionsHandler apiVersions) {
@@ -40,6 +42,11 @@ public final class RequestDispatcher {
 
     public static Builder builder(int brokerId) {
         return new Builder(brokerId);
+    }
+
+    /** Told of every request whose handler failed as a whole, with the error it is answered with (for metrics). */
+    public void onFailure(java.util.function.BiConsumer<ApiKeys, org.apache.kafka.common.protocol.Errors> listener) {
+        this.failures = listener;
     }
 
     public SupportedApis supportedApis() {
@@ -66,6 +73,7 @@ public final class RequestDispatcher {
             }
             log.error("Broker {}: {} v{} from client {} failed; answering with an error response",
                     brokerId, context.apiKey(), context.apiVersion(), context.clientId(), cause);
+            failures.accept(context.apiKey(), ApiError.from(cause).error());
             return request.getErrorResponse(0, cause).data();
         });
     }

@@ -69,7 +69,11 @@ final class ReplicaFetcher implements Runnable {
     private volatile boolean inLongPoll;
     private volatile PeerConnection connection;
 
-    ReplicaFetcher(int brokerId, int leaderId, IntFunction<BrokerRegistration> addresses, FetcherSettings settings) {
+    private final io.tributary.broker.metrics.TopicTraffic traffic;
+
+    ReplicaFetcher(int brokerId, int leaderId, IntFunction<BrokerRegistration> addresses, FetcherSettings settings,
+                   io.tributary.broker.metrics.TopicTraffic traffic) {
+        this.traffic = traffic;
         this.brokerId = brokerId;
         this.leaderId = leaderId;
         this.addresses = addresses;
@@ -305,6 +309,7 @@ final class ReplicaFetcher implements Runnable {
                             && records.sizeInBytes() > 0) {
                         appends.put(follower, follower.partition.onWriter(() -> {
                             follower.partition.appendAsFollower(records);
+                            traffic.replicated(tp.topic(), records.sizeInBytes());
                             return null;
                         }));
                     }

@@ -19,7 +19,15 @@ public final class ReplicaFetcherManager implements AutoCloseable {
     private final Map<TopicPartition, Integer> leaderOf = new HashMap<>();
     private boolean closed;
 
+    private final io.tributary.broker.metrics.TopicTraffic traffic;
+
     public ReplicaFetcherManager(int brokerId, BrokerRegistry brokers, FetcherSettings settings) {
+        this(brokerId, brokers, settings, io.tributary.broker.metrics.TopicTraffic.disabled());
+    }
+
+    public ReplicaFetcherManager(int brokerId, BrokerRegistry brokers, FetcherSettings settings,
+                                 io.tributary.broker.metrics.TopicTraffic traffic) {
+        this.traffic = traffic;
         this.brokerId = brokerId;
         this.brokers = brokers;
         this.settings = settings;
@@ -36,7 +44,7 @@ public final class ReplicaFetcherManager implements AutoCloseable {
             byLeader.get(previous).remove(tp);
         }
         byLeader.computeIfAbsent(leaderId, id -> {
-            ReplicaFetcher fetcher = new ReplicaFetcher(brokerId, id, leader -> brokers.liveBrokers().get(leader), settings);
+            ReplicaFetcher fetcher = new ReplicaFetcher(brokerId, id, leader -> brokers.liveBrokers().get(leader), settings, traffic);
             fetcher.start();
             return fetcher;
         }).add(partition, leaderEpoch);
