@@ -59,15 +59,32 @@ final class FetchReader {
         return targets;
     }
 
-    /** A built response and how many record bytes it carries. */
-    record Result(FetchResponseData response, int bytes, boolean hasError) {}
+    /**
+     * A built response and how many record bytes it carries; {@code bytesPerTarget} (aligned with the targets,
+     * null with metrics off) says how many came from each partition, counted once the response is sent.
+     */
+    record Result(FetchResponseData response, int bytes, boolean hasError, int[] bytesPerTarget) {}
+
+    /** Counts the record bytes of the response actually sent (a delayed fetch may read several times). */
+    void recordSent(Result result) {
+        if (result.bytesPerTarget() == null) {
+            return;
+        }
+        for (int i = 0; i < targets.size(); i++) {
+            if (result.bytesPerTarget()[i] > 0) {
+                traffic.fetched(targets.get(i).partition().topicPartition().topic(), result.bytesPerTarget()[i], fromFollower);
+            }
+        }
+    }
 
     Result read() {
         FetchResponseData response = new FetchResponseData().setSessionId(0);
         Map<String, FetchResponseData.FetchableTopicResponse> byTopic = new LinkedHashMap<>();
         int bytes = 0;
         boolean hasError = false;
-        for (FetchTarget target : targets) {
+        int[] bytesPerTarget = traffic.isEnabled() ? new int[targets.size()] : null;
+        for (int i = 0; i < targets.size(); i++) {
+            FetchTarget target = targets.get(i);
             FetchResponseData.PartitionData data = new FetchResponseData.PartitionData()
                     .setPartitionIndex(target.partitionIndex());
             if (target.resolveError() != null) {
@@ -82,7 +99,9 @@ final class FetchReader {
                     fillOffsets(data, target.partition());
                     data.setRecords(records);
                     bytes += records.sizeInBytes();
-                    traffic.fetched(target.partition().topicPartition().topic(), records.sizeInBytes(), fromFollower);
+                    if (bytesPerTarget != null) {
+                        bytesPerTarget[i] = records.sizeInBytes();
+                    }
                 } catch (RuntimeException e) {
                     // One partition's failure (a disk error, a log closed by deletion) is that partition's
                     // error code; the others in the same fetch are still answered.
@@ -93,7 +112,7 @@ final class FetchReader {
             }
             topicResponse(byTopic, response, target).partitions().add(data);
         }
-        return new Result(response, bytes, hasError);
+        return new Result(response, bytes, hasError, bytesPerTarget);
     }
 
     private static Records read(Partition partition, long fetchOffset, int maxBytes, boolean minOneBatch, boolean fromFollower) {

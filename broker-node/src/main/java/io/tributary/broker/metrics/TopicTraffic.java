@@ -39,6 +39,10 @@ public final class TopicTraffic {
         return new TopicTraffic(null);
     }
 
+    public boolean isEnabled() {
+        return registry != null;
+    }
+
     /** A client's produce appended on the leader: {@code messages} records, {@code bytes} bytes. */
     public void produced(String topic, long messages, long bytes) {
         if (registry == null) {

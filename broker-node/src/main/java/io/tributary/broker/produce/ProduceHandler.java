@@ -93,8 +93,11 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
             }
             String topicName = topic.name();
             return partition.appendAsLeader(records, acks, timeoutMs).thenApply(result -> {
-                // Offsets are assigned consecutively on the leader, so the span is the number of records appended.
-                traffic.produced(topicName, result.lastOffset() - result.firstOffset() + 1, result.bytes());
+                // Offsets are assigned consecutively on the leader, so the span is the number of records appended;
+                // a retried idempotent batch already in the log is answered with bytes 0 and counted once only.
+                if (result.bytes() > 0) {
+                    traffic.produced(topicName, result.lastOffset() - result.firstOffset() + 1, result.bytes());
+                }
                 return new Partition.Appended(result, partition.logStartOffset());
             });
         } catch (ApiError e) {

@@ -145,7 +145,10 @@ class BrokerMetricsClusterTest {
         assertTrue(value(scrape(cluster.metricsUrl(leader)), "kafka_server_brokertopicmetrics_replicationbytesout_total", topic) >= 2 * bytesIn);
         assertTrue(value(scrape(cluster.metricsUrl(leader)), "kafka_log_log_size", topic, "partition=\"0\"") >= bytesIn);
 
-        try (KafkaConsumer<String, String> consumer = consumer(null)) {
+        // fetch.min.bytes above what the log holds: the fetch is read, found short, waited on and read again;
+        // only the response sent counts as bytes out.
+        try (KafkaConsumer<String, String> consumer = consumer(null, Map.of(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1_000_000,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 300))) {
             TopicPartition tp = new TopicPartition("traffic", 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
@@ -188,7 +191,7 @@ class BrokerMetricsClusterTest {
         createTopic("lagging", 1, 3);
         produce("lagging", 0, 10);
         TopicPartition tp = new TopicPartition("lagging", 0);
-        try (KafkaConsumer<String, String> consumer = consumer("lag-group")) {
+        try (KafkaConsumer<String, String> consumer = consumer("lag-group", Map.of())) {
             consumer.assign(List.of(tp));
             consumer.commitSync(Map.of(tp, new OffsetAndMetadata(4)));
         }
@@ -292,8 +295,8 @@ class BrokerMetricsClusterTest {
         }
     }
 
-    private static KafkaConsumer<String, String> consumer(String group) {
-        Map<String, Object> props = new HashMap<>();
+    private static KafkaConsumer<String, String> consumer(String group, Map<String, Object> extra) {
+        Map<String, Object> props = new HashMap<>(extra);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
         if (group != null) {
             props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
