@@ -74,6 +74,19 @@ class BrokerStartupHealthTest {
                 assertEquals(200, up.status(), up.body());
                 assertTrue(up.body().startsWith("{\"status\":\"UP\",\"broker\":1,"), up.body());
 
+                // ZooKeeper goes away under a serving broker: not ready, session suspended; back: ready again.
+                zookeeper.stop();
+                await("/health/ready to say ZooKeeper is gone").atMost(Duration.ofSeconds(60)).until(() ->
+                        MetricsScrape.get(url + "/health/ready").body().contains("\"reasons\":[\"zookeeper: not connected\"]"));
+                String gone = MetricsScrape.scrape(url);
+                assertEquals(0, MetricsScrape.value(gone, "kafka_server_sessionexpirelistener_sessionstate", "state=\"connected\""));
+                assertTrue(MetricsScrape.value(gone, "kafka_server_sessionexpirelistener_zookeeperdisconnects_total") >= 1, gone);
+                zookeeper.restart();
+                await("/health/ready 200 once ZooKeeper is back").atMost(Duration.ofSeconds(60)).ignoreException(ConnectException.class)
+                        .until(() -> MetricsScrape.get(url + "/health/ready").status() == 200);
+                assertEquals(1, MetricsScrape.value(MetricsScrape.scrape(url), "kafka_server_sessionexpirelistener_sessionstate",
+                        "state=\"connected\""));
+
                 broker.close();
                 assertEquals(List.of("shutting down"), broker.metrics().readiness().status().reasons());
                 assertThrows(ConnectException.class, () -> MetricsScrape.get(url + "/health/live"),
