@@ -1,5 +1,6 @@
 package io.tributary.broker.fetch;
 
+import io.tributary.broker.metrics.TopicTraffic;
 import io.tributary.broker.protocol.ApiHandler;
 import io.tributary.broker.protocol.RequestContext;
 import io.tributary.broker.replica.PartitionLookup;
@@ -29,14 +30,14 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
     private final Executor readPool;
     private final ScheduledExecutorService timers;
 
-    private final io.tributary.broker.metrics.TopicTraffic traffic;
+    private final TopicTraffic traffic;
 
     public FetchHandler(TopicLookup topics, PartitionLookup partitions, Executor readPool, ScheduledExecutorService timers) {
-        this(topics, partitions, readPool, timers, io.tributary.broker.metrics.TopicTraffic.disabled());
+        this(topics, partitions, readPool, timers, TopicTraffic.disabled());
     }
 
     public FetchHandler(TopicLookup topics, PartitionLookup partitions, Executor readPool, ScheduledExecutorService timers,
-                        io.tributary.broker.metrics.TopicTraffic traffic) {
+                        TopicTraffic traffic) {
         this.traffic = traffic;
         this.topics = topics;
         this.partitions = partitions;

@@ -2,6 +2,7 @@ package io.tributary.broker.fetch;
 
 import io.tributary.broker.log.LogReadResult;
 import io.tributary.broker.log.OffsetOutOfRangeException;
+import io.tributary.broker.metrics.TopicTraffic;
 import io.tributary.broker.protocol.ApiError;
 import io.tributary.broker.replica.Partition;
 import java.util.LinkedHashMap;
@@ -23,10 +24,10 @@ final class FetchReader {
     private final int maxBytes;
     private final short version;
     private final boolean fromFollower;
-    private final io.tributary.broker.metrics.TopicTraffic traffic;
+    private final TopicTraffic traffic;
 
     FetchReader(List<FetchTarget> targets, int maxBytes, short version, boolean fromFollower,
-                io.tributary.broker.metrics.TopicTraffic traffic) {
+                TopicTraffic traffic) {
         this.traffic = traffic;
         this.targets = targets;
         this.maxBytes = maxBytes;

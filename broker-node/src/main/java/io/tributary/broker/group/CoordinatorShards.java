@@ -5,6 +5,7 @@ import io.tributary.broker.replica.Leadership;
 import io.tributary.broker.replica.Partition;
 import io.tributary.broker.replica.PartitionRoleListener;
 import io.tributary.coordinator.SerialExecutor;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -211,7 +212,7 @@ public final class CoordinatorShards implements PartitionRoleListener {
 
     /** Every committed offset of the groups this broker coordinates now (loaded shards only), copied. */
     public List<GroupOffset> committedOffsets() {
-        List<GroupOffset> out = new java.util.ArrayList<>();
+        List<GroupOffset> out = new ArrayList<>();
         for (CoordinatorShard shard : shards.values()) {
             if (shard.status() != CoordinatorShard.Status.ACTIVE) {
                 continue;

@@ -3,6 +3,7 @@ package io.tributary.broker.group;
 import io.tributary.broker.protocol.RequestDispatcher;
 import io.tributary.coordinator.membership.BrokerRegistry;
 import io.tributary.coordinator.metadata.TopicMetadataCache;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,7 +49,7 @@ public final class GroupApis {
     }
 
     /** The committed offsets of every group this broker coordinates (for the consumer-lag metrics). */
-    public java.util.List<GroupOffset> committedOffsets() {
+    public List<GroupOffset> committedOffsets() {
         return shards.committedOffsets();
     }
 

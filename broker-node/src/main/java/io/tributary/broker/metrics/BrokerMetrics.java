@@ -27,7 +27,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.apache.curator.framework.CuratorFramework;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -173,7 +175,7 @@ public final class BrokerMetrics implements AutoCloseable {
     }
 
     /** Follows the ZooKeeper session for the readiness check and the session metrics; call before it starts. */
-    public void follow(org.apache.curator.framework.CuratorFramework zk) {
+    public void follow(CuratorFramework zk) {
         zookeeper.follow(zk);
     }
 
@@ -186,7 +188,7 @@ public final class BrokerMetrics implements AutoCloseable {
         return registry.scrape();
     }
 
-    private static int count(ReplicaManager replicas, java.util.function.Predicate<Partition> which) {
+    private static int count(ReplicaManager replicas, Predicate<Partition> which) {
         int n = 0;
         for (Partition p : replicas.partitions()) {
             if (which.test(p)) {

@@ -1,5 +1,6 @@
 package io.tributary.broker.replication;
 
+import io.tributary.broker.metrics.TopicTraffic;
 import io.tributary.broker.replica.Partition;
 import io.tributary.zk.model.BrokerRegistration;
 import java.io.IOException;
@@ -69,10 +70,10 @@ final class ReplicaFetcher implements Runnable {
     private volatile boolean inLongPoll;
     private volatile PeerConnection connection;
 
-    private final io.tributary.broker.metrics.TopicTraffic traffic;
+    private final TopicTraffic traffic;
 
     ReplicaFetcher(int brokerId, int leaderId, IntFunction<BrokerRegistration> addresses, FetcherSettings settings,
-                   io.tributary.broker.metrics.TopicTraffic traffic) {
+                   TopicTraffic traffic) {
         this.traffic = traffic;
         this.brokerId = brokerId;
         this.leaderId = leaderId;

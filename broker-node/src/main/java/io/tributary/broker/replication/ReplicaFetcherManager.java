@@ -1,5 +1,6 @@
 package io.tributary.broker.replication;
 
+import io.tributary.broker.metrics.TopicTraffic;
 import io.tributary.broker.replica.Partition;
 import io.tributary.coordinator.membership.BrokerRegistry;
 import java.util.HashMap;
@@ -19,14 +20,14 @@ public final class ReplicaFetcherManager implements AutoCloseable {
     private final Map<TopicPartition, Integer> leaderOf = new HashMap<>();
     private boolean closed;
 
-    private final io.tributary.broker.metrics.TopicTraffic traffic;
+    private final TopicTraffic traffic;
 
     public ReplicaFetcherManager(int brokerId, BrokerRegistry brokers, FetcherSettings settings) {
-        this(brokerId, brokers, settings, io.tributary.broker.metrics.TopicTraffic.disabled());
+        this(brokerId, brokers, settings, TopicTraffic.disabled());
     }
 
     public ReplicaFetcherManager(int brokerId, BrokerRegistry brokers, FetcherSettings settings,
-                                 io.tributary.broker.metrics.TopicTraffic traffic) {
+                                 TopicTraffic traffic) {
         this.traffic = traffic;
         this.brokerId = brokerId;
         this.brokers = brokers;
