@@ -217,7 +217,7 @@ public final class Broker implements AutoCloseable {
                 config.get(BrokerConfig.OFFSETS_COMMIT_TIMEOUT_MS), config.get(BrokerConfig.OFFSET_METADATA_MAX_BYTES),
                 config.get(BrokerConfig.OFFSETS_RETENTION_MINUTES) * 60_000L));
         replicas.addRoleListener(groups.shards());
-        metrics.bindGroups(groups::committedOffsets, replicas);
+        metrics.bindGroups(groups::committedOffsets, replicas, brokerId, metadata, registry);
         groups.scheduleExpiry(timers, groupPool, config.get(BrokerConfig.OFFSETS_RETENTION_CHECK_INTERVAL_MS));
 
         AdminApis admin = new AdminApis(new AdminApis.Wiring(config, clusterId, zk, metadata, registry, controllerElection,

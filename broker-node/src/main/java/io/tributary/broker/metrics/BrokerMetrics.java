@@ -55,6 +55,7 @@ public final class BrokerMetrics implements AutoCloseable {
     private final LongAdder isrShrinks = new LongAdder();
     private final LongAdder isrExpands = new LongAdder();
     private JvmGcMetrics gcMetrics;
+    private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
 
     private BrokerMetrics(PrometheusMeterRegistry registry) {
         this.registry = registry;
@@ -165,12 +166,18 @@ public final class BrokerMetrics implements AutoCloseable {
                 .description("Always 0: unclean.leader.election.enable=true is not supported").register(registry);
     }
 
-    /** Consumer-group offsets and lag of the groups this broker coordinates (see {@link GroupLag}). */
-    public void bindGroups(Supplier<List<GroupOffset>> committed, ReplicaManager replicas) {
+    /**
+     * Consumer-group offsets and lag of the groups this broker coordinates (see {@link GroupLag}); the leaders of
+     * partitions without a local replica are asked for their end offsets in the background.
+     */
+    public void bindGroups(Supplier<List<GroupOffset>> committed, ReplicaManager replicas, int brokerId,
+                           TopicMetadataCache metadata, BrokerRegistry brokers) {
         if (registry == null) {
             return;
         }
-        GroupLag lag = new GroupLag(registry, committed, tp -> replicas.partition(tp).map(Partition::highWatermark));
+        LeaderEndOffsets remote = new LeaderEndOffsets(brokerId, metadata, brokers);
+        closeables.add(remote);
+        GroupLag lag = new GroupLag(registry, committed, tp -> replicas.partition(tp).map(Partition::highWatermark), remote);
         beforeScrape.add(lag::refresh);
     }
 
@@ -217,6 +224,13 @@ public final class BrokerMetrics implements AutoCloseable {
 
     @Override
     public void close() {
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // closing anyway: nothing of the broker's state depends on the metrics
+            }
+        }
         if (gcMetrics != null) {
             gcMetrics.close();
         }

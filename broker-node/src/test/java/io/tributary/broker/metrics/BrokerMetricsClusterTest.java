@@ -219,6 +219,38 @@ class BrokerMetricsClusterTest {
     }
 
     @Test
+    @Order(4)
+    void lagOfPartitionsWithoutAReplicaOnTheCoordinatorComesFromTheirLeaders() throws Exception {
+        createTopic("lagging-rf1", 3, 1);
+        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+        for (int p = 0; p < 3; p++) {
+            produce("lagging-rf1", p, 6);
+            commits.put(new TopicPartition("lagging-rf1", p), new OffsetAndMetadata(p + 1));
+        }
+        try (KafkaConsumer<String, String> consumer = consumer("lag-rf1", Map.of())) {
+            consumer.commitSync(commits);
+        }
+        String group = "consumergroup=\"lag-rf1\"";
+        int[] coordinator = {-1};
+        await("lag of every partition of lagging-rf1 on the coordinator").atMost(WAIT).untilAsserted(() -> {
+            for (int id = 1; id <= 3; id++) {
+                String text = scrape(cluster.metricsUrl(id));
+                if (samples(text, "kafka_consumergroup_current_offset").keySet().stream().anyMatch(l -> l.contains(group))) {
+                    coordinator[0] = id;
+                    for (int p = 0; p < 3; p++) {
+                        assertEquals(6 - (p + 1), value(text, "kafka_consumergroup_lag", group, "partition=\"" + p + "\""),
+                                "lag of lagging-rf1-" + p + " on broker " + id + "\n" + text);
+                    }
+                }
+            }
+            assertTrue(coordinator[0] > 0, "no broker reports lag-rf1");
+        });
+        long remote = java.util.stream.IntStream.range(0, 3)
+                .filter(p -> cluster.broker(coordinator[0]).replica(new TopicPartition("lagging-rf1", p)).isEmpty()).count();
+        assertTrue(remote >= 1, "RF=1 on 3 brokers leaves partitions without a replica on the coordinator " + coordinator[0]);
+    }
+
+    @Test
     @Order(5)
     void aDeletedTopicLosesItsSeries() throws Exception {
         createTopic("doomed", 2, 3);
@@ -241,18 +273,24 @@ class BrokerMetricsClusterTest {
         createTopic("urp", 3, 3);
         await("all partitions fully replicated").atMost(WAIT).untilAsserted(() -> assertEquals(0, sumOver(Set.of(1, 2, 3),
                 "kafka_server_replicamanager_underreplicatedpartitions")));
-        int expected = partitionsWithReplicaOn(3);
+        // A partition whose only replica is on broker 3 is offline, not under-replicated (no leader counts it).
+        int expected = partitionsWithReplicaOn(3, true);
+        int offline = partitionsWithReplicaOn(3, false);
         double shrinksBefore = sumOver(Set.of(1, 2, 3), "kafka_server_replicamanager_isrshrinks_total");
         cluster.stop(3);
         await("every partition with a replica on broker 3 under-replicated").atMost(WAIT).untilAsserted(() ->
                 assertEquals(expected, sumOver(Set.of(1, 2), "kafka_server_replicamanager_underreplicatedpartitions")));
+        await("the controller counts the partitions left without a leader").atMost(WAIT).untilAsserted(() ->
+                assertEquals(offline, sumOver(Set.of(1, 2), "kafka_controller_kafkacontroller_offlinepartitionscount")));
+        assertTrue(offline >= 1, "lagging-rf1 has a partition on broker 3 only");
         assertTrue(sumOver(Set.of(1, 2), "kafka_server_replicamanager_isrshrinks_total") > shrinksBefore);
         assertEquals(0, sumOver(Set.of(1, 2), "kafka_server_replicamanager_underminisrpartitioncount"));
 
         double expandsBefore = sumOver(Set.of(1, 2), "kafka_server_replicamanager_isrexpands_total");
         cluster.start(3);
         await("no partition under-replicated after broker 3 is back").atMost(WAIT).untilAsserted(() ->
-                assertEquals(0, sumOver(Set.of(1, 2, 3), "kafka_server_replicamanager_underreplicatedpartitions")));
+                assertEquals(0, sumOver(Set.of(1, 2, 3), "kafka_server_replicamanager_underreplicatedpartitions")
+                        + sumOver(Set.of(1, 2, 3), "kafka_controller_kafkacontroller_offlinepartitionscount")));
         assertTrue(sumOver(Set.of(1, 2, 3), "kafka_server_replicamanager_isrexpands_total") > expandsBefore);
     }
 
@@ -264,12 +302,13 @@ class BrokerMetricsClusterTest {
         return sum;
     }
 
-    private static int partitionsWithReplicaOn(int broker) throws Exception {
+    /** Partitions with a replica on {@code broker} and (replicated) others too, or (not replicated) none. */
+    private static int partitionsWithReplicaOn(int broker, boolean replicated) throws Exception {
         int count = 0;
         for (TopicDescription topic : admin.describeTopics(admin.listTopics(
                 new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true)).names().get()).allTopicNames().get().values()) {
             for (TopicPartitionInfo p : topic.partitions()) {
-                if (p.replicas().stream().anyMatch(n -> n.id() == broker)) {
+                if (p.replicas().stream().anyMatch(n -> n.id() == broker) && (p.replicas().size() > 1) == replicated) {
                     count++;
                 }
             }
