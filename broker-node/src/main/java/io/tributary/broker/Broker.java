@@ -3,6 +3,7 @@ package io.tributary.broker;
 import io.tributary.broker.admin.AdminApis;
 import io.tributary.broker.config.BrokerConfig;
 import io.tributary.broker.config.ListenerAddress;
+import io.tributary.broker.config.MetricsListener;
 import io.tributary.broker.fetch.FetchHandler;
 import io.tributary.broker.group.GroupApis;
 import io.tributary.broker.group.GroupSettings;
@@ -11,6 +12,8 @@ import io.tributary.broker.log.CleanerConfig;
 import io.tributary.broker.log.LogCleaner;
 import io.tributary.broker.log.LogConfig;
 import io.tributary.broker.log.LogManager;
+import io.tributary.broker.metrics.BrokerMetrics;
+import io.tributary.broker.metrics.MetricsServer;
 import io.tributary.broker.network.KafkaServer;
 import io.tributary.broker.offsets.ListOffsetsHandler;
 import io.tributary.broker.produce.ProduceHandler;
@@ -38,8 +41,8 @@ import io.tributary.coordinator.controller.ControllerElection;
 import io.tributary.coordinator.liveness.BrokerFencer;
 import io.tributary.coordinator.liveness.PeerFailureDetector;
 import io.tributary.coordinator.membership.BrokerRegistry;
-import io.tributary.coordinator.producerid.ProducerIdAllocator;
 import io.tributary.coordinator.metadata.TopicMetadataCache;
+import io.tributary.coordinator.producerid.ProducerIdAllocator;
 import io.tributary.coordinator.topics.TopicStore;
 import io.tributary.zk.CuratorClientFactory;
 import io.tributary.zk.ZkClientConfig;
@@ -83,6 +86,9 @@ public final class Broker implements AutoCloseable {
     private ReplicaManager replicaManager;
     private BrokerRegistry registry;
     private ExecutorService shutdownPool;
+    private BrokerMetrics metrics = BrokerMetrics.disabled();
+    private MetricsServer metricsServer;
+    private MetricsListener metricsListener;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -124,20 +130,39 @@ public final class Broker implements AutoCloseable {
         return replicaManager == null ? Optional.empty() : replicaManager.partition(topicPartition);
     }
 
+    /**
+     * The metrics listener's URL with its real port ({@code http://localhost:9192}), or {@code none} when
+     * {@code metrics.listener=none}: the value DescribeConfigs reports for {@code metrics.listener}.
+     */
+    public MetricsListener metricsListener() {
+        return metricsListener;
+    }
+
+    /** This broker's meters and readiness (disabled, but never null, when metrics are off). */
+    public BrokerMetrics metrics() {
+        return metrics;
+    }
+
     /** Whether this broker currently holds the controller role. */
     public boolean isController() {
         return controllerElection != null && controllerElection.isController();
     }
 
     private void startComponents() throws Exception {
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
+        startMetricsListener();
+        BrokerConfig config = this.config.withResolved(BrokerConfig.METRICS_LISTENER, metricsListener);
+
         ZkClientConfig zkConfig = new ZkClientConfig(config.zookeeperHosts(), config.zookeeperChroot(),
                 config.get(BrokerConfig.ZOOKEEPER_SESSION_TIMEOUT_MS), config.get(BrokerConfig.ZOOKEEPER_CONNECTION_TIMEOUT_MS));
         CuratorFramework zk = CuratorClientFactory.newClient(zkConfig);
         toClose.add(zk);
+        metrics.follow(zk);
         CuratorClientFactory.startAndAwait(zk, zkConfig);
 
         LogManager logManager = new LogManager(config.get(BrokerConfig.LOG_DIRS), logConfig());
         toClose.add(logManager);
+        metrics.readiness().logsFrom(logManager::loadProgress);
         logManager.loadExisting();
 
         ExecutorService ioPool = pool("io", config.get(BrokerConfig.NUM_IO_THREADS));
@@ -162,11 +187,14 @@ public final class Broker implements AutoCloseable {
         ReplicaFetcherManager fetchers = new ReplicaFetcherManager(brokerId, registry, new FetcherSettings(
                 config.get(BrokerConfig.REPLICA_FETCH_WAIT_MAX_MS), config.get(BrokerConfig.REPLICA_FETCH_MIN_BYTES),
                 config.get(BrokerConfig.REPLICA_FETCH_MAX_BYTES), config.get(BrokerConfig.REPLICA_FETCH_RESPONSE_MAX_BYTES),
-                config.get(BrokerConfig.REPLICA_FETCH_BACKOFF_MS)));
+                config.get(BrokerConfig.REPLICA_FETCH_BACKOFF_MS)), metrics.traffic());
         ReplicaManager replicas = new ReplicaManager(brokerId, zk, logManager, ioPool, zkPool, timers, registry, fetchers,
                 config.get(BrokerConfig.MIN_INSYNC_REPLICAS), config.get(BrokerConfig.REPLICA_LAG_TIME_MAX_MS));
         toClose.add(replicas);
         replicaManager = replicas;
+        replicas.setIsrChangeListener(metrics.isrChanges());
+        metrics.bindReplicas(replicas, metadata);
+        metrics.bindController(controllerElection, metadata, registry);
         shutdownPool = zkPool;
 
         MetadataWaiter waiter = new MetadataWaiter(metadata, timers);
@@ -189,6 +217,7 @@ public final class Broker implements AutoCloseable {
                 config.get(BrokerConfig.OFFSETS_COMMIT_TIMEOUT_MS), config.get(BrokerConfig.OFFSET_METADATA_MAX_BYTES),
                 config.get(BrokerConfig.OFFSETS_RETENTION_MINUTES) * 60_000L));
         replicas.addRoleListener(groups.shards());
+        metrics.bindGroups(groups::committedOffsets, replicas, brokerId, metadata, registry);
         groups.scheduleExpiry(timers, groupPool, config.get(BrokerConfig.OFFSETS_RETENTION_CHECK_INTERVAL_MS));
 
         AdminApis admin = new AdminApis(new AdminApis.Wiring(config, clusterId, zk, metadata, registry, controllerElection,
@@ -198,9 +227,9 @@ public final class Broker implements AutoCloseable {
         RequestDispatcher dispatcher = groups.register(admin.register(RequestDispatcher.builder(brokerId)))
                 .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(brokerId, clusterId, registry, controllerElection,
                         metadata, creator, config.get(BrokerConfig.AUTO_CREATE_TOPICS_ENABLE), zkPool))
-                .register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(topics, partitions))
+                .register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(topics, partitions, metrics.traffic()))
                 .advertiseFrom(ApiKeys.PRODUCE, 0)
-                .register(ApiKeys.FETCH, 4, 17, new FetchHandler(topics, partitions, readPool, timers))
+                .register(ApiKeys.FETCH, 4, 17, new FetchHandler(topics, partitions, readPool, timers, metrics.traffic()))
                 .register(ApiKeys.LIST_OFFSETS, 1, 10, new ListOffsetsHandler(topics, partitions, readPool))
                 .register(ApiKeys.CREATE_TOPICS, 2, 7, new CreateTopicsHandler(controllerElection, creator, waiter, zkPool))
                 .register(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsHandler(brokerId,
@@ -210,10 +239,12 @@ public final class Broker implements AutoCloseable {
                 .register(ApiKeys.ELECT_LEADERS, 0, 2, new ElectLeadersHandler(zk, metadata, registry, waiter, zkPool))
                 .build();
 
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
-        server = new KafkaServer(vertx, config.listener(), dispatcher, config.get(BrokerConfig.SOCKET_REQUEST_MAX_BYTES), brokerId);
+        dispatcher.onFailure(metrics.requests()::failed);
+        server = new KafkaServer(vertx, config.listener(), dispatcher, config.get(BrokerConfig.SOCKET_REQUEST_MAX_BYTES), brokerId,
+                metrics.connections(), metrics.requests());
         server.start(Math.max(1, Runtime.getRuntime().availableProcessors()))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        metrics.readiness().listenerBound(server.port());
 
         // Register only once the listener is bound, so the registration always names a live address.
         advertised = config.advertisedListener(localHostName());
@@ -226,6 +257,7 @@ public final class Broker implements AutoCloseable {
         BrokerFencer fencer = new BrokerFencer(zk, metadata, brokerId);
         registry.register(new BrokerRegistration(brokerId, withPort.host(), withPort.port(), config.rack(),
                 List.of(withPort.toString()), System.currentTimeMillis()), staleSessionWait, fencer::fence);
+        metrics.readiness().registered();
 
         // Join elections only after registering: a broker with a duplicate id must never lead anything.
         metadata.addListener(replicas);
@@ -268,6 +300,29 @@ public final class Broker implements AutoCloseable {
         cleaner.start();
         started = true;
         log.info("Tributary broker {} started, listening on {}:{} (cluster {})", brokerId, withPort.host(), withPort.port(), clusterId);
+    }
+
+    /**
+     * Starts the metrics and health listener before anything else, so /health/ready can say what start-up is
+     * waiting for; a port that cannot be bound stops start-up naming metrics.listener. With
+     * metrics.listener=none nothing is registered or served.
+     */
+    private void startMetricsListener() throws Exception {
+        MetricsListener wanted = config.metricsListener();
+        if (wanted.isOff()) {
+            metricsListener = wanted;
+            log.info("Broker {}: metrics.listener=none: no metrics or health endpoints", brokerId);
+            return;
+        }
+        metrics = BrokerMetrics.enabled();
+        toClose.add(metrics);
+        metricsServer = new MetricsServer(vertx, wanted, metrics, brokerId);
+        try {
+            metricsListener = metricsServer.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            metricsServer = null;
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     private LogConfig logConfig() {
@@ -322,6 +377,8 @@ public final class Broker implements AutoCloseable {
             return;
         }
         closed = true;
+        // Readiness goes first: a load balancer or the console stops sending here before anything is taken down.
+        metrics.readiness().shuttingDown();
         log.info("Broker {}: shutting down", brokerId);
         if (started && config.get(BrokerConfig.CONTROLLED_SHUTDOWN_ENABLE)) {
             try {
@@ -347,6 +404,13 @@ public final class Broker implements AutoCloseable {
                 toClose.get(i).close();
             } catch (Exception e) {
                 log.warn("Broker {}: closing {} failed", brokerId, toClose.get(i), e);
+            }
+        }
+        if (metricsServer != null) {
+            try {
+                metricsServer.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.warn("Broker {}: stopping the metrics listener failed", brokerId, e);
             }
         }
         if (vertx != null) {

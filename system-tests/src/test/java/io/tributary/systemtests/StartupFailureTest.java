@@ -76,6 +76,35 @@ class StartupFailureTest {
     }
 
     @Test
+    void aMalformedMetricsListenerIsRefused() {
+        Map<String, String> settings = validSettings(7);
+        settings.put("metrics.listener", "localhost:9192");
+
+        String error = runUntilExit("bad-metrics-listener", settings, 2);
+
+        assertTrue(error.contains("metrics.listener"), "the error must name metrics.listener: " + error);
+        assertTrue(error.contains("localhost:9192"), "the error must show the bad value: " + error);
+    }
+
+    @Test
+    void aMetricsListenerPortInUseStopsStartupNamingIt() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            String url = "http://127.0.0.1:" + taken.getLocalPort();
+            Map<String, String> settings = validSettings(7);
+            settings.put("metrics.listener", url);
+
+            try (BrokerProcess broker = launch("metrics-port-taken", settings)) {
+                int status = broker.awaitExit(EXIT_WITHIN);
+                String error = errorLine(broker);
+                assertNotEquals(0, status, "a broker that cannot bind its metrics listener must exit non-zero; output:\n"
+                        + broker.output());
+                assertTrue(error.contains("metrics.listener=" + url), "the error must name the setting and its value: " + error);
+            }
+        }
+        assertEquals(Set.of(1), cluster.get().registeredIds());
+    }
+
+    @Test
     void unreachableZooKeeperStopsStartupNamingTheAddress() {
         int closedPort = FreePort.pick(); // nothing listens there once FreePort has closed its socket
         Map<String, String> settings = validSettings(7);

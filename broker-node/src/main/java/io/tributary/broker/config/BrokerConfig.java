@@ -23,6 +23,9 @@ public final class BrokerConfig {
     public static final Setting<String> ADVERTISED_LISTENERS = new Setting<>("advertised.listeners", "",
             text -> text.isBlank() ? "" : ListenerAddress.parse(text).toString(),
             "Address given to clients in Metadata; defaults to listeners (with this host's name if that host is empty).");
+    public static final Setting<MetricsListener> METRICS_LISTENER = new Setting<>("metrics.listener", "",
+            MetricsListener::parse, "HTTP address of /metrics (Prometheus) and /health/live, /health/ready: http://host:port "
+            + "(port 0 = any free port) or none; empty means http://localhost:<9191 + broker.id>. DescribeConfigs shows the bound URL.");
     public static final Setting<String> BROKER_RACK = new Setting<>("broker.rack", "", String::trim,
             "Rack of this broker; replica assignment spreads replicas over racks.");
     public static final Setting<List<Path>> LOG_DIRS = new Setting<>("log.dirs", "/tmp/tributary-logs",
@@ -156,7 +159,8 @@ public final class BrokerConfig {
             GROUP_INITIAL_REBALANCE_DELAY_MS, GROUP_MIN_SESSION_TIMEOUT_MS, GROUP_MAX_SESSION_TIMEOUT_MS, GROUP_MAX_SIZE,
             LOG_CLEANUP_POLICY, LOG_CLEANER_ENABLE, LOG_CLEANER_THREADS, LOG_CLEANER_BACKOFF_MS,
             LOG_CLEANER_MIN_CLEANABLE_RATIO, LOG_CLEANER_DELETE_RETENTION_MS, LOG_CLEANER_MIN_COMPACTION_LAG_MS,
-            LOG_CLEANER_MAX_COMPACTION_LAG_MS, LOG_CLEANER_IO_MAX_BYTES_PER_SECOND, LOG_CLEANER_DEDUPE_BUFFER_SIZE);
+            LOG_CLEANER_MAX_COMPACTION_LAG_MS, LOG_CLEANER_IO_MAX_BYTES_PER_SECOND, LOG_CLEANER_DEDUPE_BUFFER_SIZE,
+            METRICS_LISTENER);
 
     private final Map<String, Object> values;
 
@@ -200,6 +204,21 @@ public final class BrokerConfig {
             throw new IllegalArgumentException("must be a number in [" + min + ", " + max + "]");
         }
         return value;
+    }
+
+    /**
+     * This config with one value replaced by what the broker resolved at start-up (the metrics listener's
+     * bound URL), so that DescribeConfigs reports the address actually served.
+     */
+    public <T> BrokerConfig withResolved(Setting<T> setting, T value) {
+        Map<String, Object> copy = new LinkedHashMap<>(values);
+        copy.put(setting.name(), value);
+        return new BrokerConfig(copy);
+    }
+
+    /** metrics.listener with the default filled in for this broker's id (may still be port 0, or off). */
+    public MetricsListener metricsListener() {
+        return get(METRICS_LISTENER).resolve(brokerId());
     }
 
     public <T> T get(Setting<T> setting) {

@@ -101,6 +101,7 @@ final class DelayedFetch {
     private void complete(FetchReader.Result read) {
         if (done.compareAndSet(false, true)) {
             cleanUp();
+            reader.recordSent(read);
             result.complete(read.response());
         }
     }

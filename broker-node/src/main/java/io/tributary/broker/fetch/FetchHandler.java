@@ -1,5 +1,6 @@
 package io.tributary.broker.fetch;
 
+import io.tributary.broker.metrics.TopicTraffic;
 import io.tributary.broker.protocol.ApiHandler;
 import io.tributary.broker.protocol.RequestContext;
 import io.tributary.broker.replica.PartitionLookup;
@@ -29,7 +30,15 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
     private final Executor readPool;
     private final ScheduledExecutorService timers;
 
+    private final TopicTraffic traffic;
+
     public FetchHandler(TopicLookup topics, PartitionLookup partitions, Executor readPool, ScheduledExecutorService timers) {
+        this(topics, partitions, readPool, timers, TopicTraffic.disabled());
+    }
+
+    public FetchHandler(TopicLookup topics, PartitionLookup partitions, Executor readPool, ScheduledExecutorService timers,
+                        TopicTraffic traffic) {
+        this.traffic = traffic;
         this.topics = topics;
         this.partitions = partitions;
         this.readPool = readPool;
@@ -55,7 +64,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                 }
             }
         }
-        FetchReader reader = new FetchReader(targets, request.maxBytes(), version, fromFollower);
+        FetchReader reader = new FetchReader(targets, request.maxBytes(), version, fromFollower, traffic);
         DelayedFetch fetch = new DelayedFetch(reader, request.minBytes(), request.maxWaitMs(), readPool, timers);
         return fetch.start().thenApply(ApiMessage.class::cast);
     }

@@ -2,6 +2,7 @@ package io.tributary.broker.fetch;
 
 import io.tributary.broker.log.LogReadResult;
 import io.tributary.broker.log.OffsetOutOfRangeException;
+import io.tributary.broker.metrics.TopicTraffic;
 import io.tributary.broker.protocol.ApiError;
 import io.tributary.broker.replica.Partition;
 import java.util.LinkedHashMap;
@@ -23,8 +24,11 @@ final class FetchReader {
     private final int maxBytes;
     private final short version;
     private final boolean fromFollower;
+    private final TopicTraffic traffic;
 
-    FetchReader(List<FetchTarget> targets, int maxBytes, short version, boolean fromFollower) {
+    FetchReader(List<FetchTarget> targets, int maxBytes, short version, boolean fromFollower,
+                TopicTraffic traffic) {
+        this.traffic = traffic;
         this.targets = targets;
         this.maxBytes = maxBytes;
         this.version = version;
@@ -56,15 +60,32 @@ final class FetchReader {
         return targets;
     }
 
-    /** A built response and how many record bytes it carries. */
-    record Result(FetchResponseData response, int bytes, boolean hasError) {}
+    /**
+     * A built response and how many record bytes it carries; {@code bytesPerTarget} (aligned with the targets,
+     * null with metrics off) says how many came from each partition, counted once the response is sent.
+     */
+    record Result(FetchResponseData response, int bytes, boolean hasError, int[] bytesPerTarget) {}
+
+    /** Counts the record bytes of the response actually sent (a delayed fetch may read several times). */
+    void recordSent(Result result) {
+        if (result.bytesPerTarget() == null) {
+            return;
+        }
+        for (int i = 0; i < targets.size(); i++) {
+            if (result.bytesPerTarget()[i] > 0) {
+                traffic.fetched(targets.get(i).partition().topicPartition().topic(), result.bytesPerTarget()[i], fromFollower);
+            }
+        }
+    }
 
     Result read() {
         FetchResponseData response = new FetchResponseData().setSessionId(0);
         Map<String, FetchResponseData.FetchableTopicResponse> byTopic = new LinkedHashMap<>();
         int bytes = 0;
         boolean hasError = false;
-        for (FetchTarget target : targets) {
+        int[] bytesPerTarget = traffic.isEnabled() ? new int[targets.size()] : null;
+        for (int i = 0; i < targets.size(); i++) {
+            FetchTarget target = targets.get(i);
             FetchResponseData.PartitionData data = new FetchResponseData.PartitionData()
                     .setPartitionIndex(target.partitionIndex());
             if (target.resolveError() != null) {
@@ -79,6 +100,9 @@ final class FetchReader {
                     fillOffsets(data, target.partition());
                     data.setRecords(records);
                     bytes += records.sizeInBytes();
+                    if (bytesPerTarget != null) {
+                        bytesPerTarget[i] = records.sizeInBytes();
+                    }
                 } catch (RuntimeException e) {
                     // One partition's failure (a disk error, a log closed by deletion) is that partition's
                     // error code; the others in the same fetch are still answered.
@@ -89,7 +113,7 @@ final class FetchReader {
             }
             topicResponse(byTopic, response, target).partitions().add(data);
         }
-        return new Result(response, bytes, hasError);
+        return new Result(response, bytes, hasError, bytesPerTarget);
     }
 
     private static Records read(Partition partition, long fetchOffset, int maxBytes, boolean minOneBatch, boolean fromFollower) {

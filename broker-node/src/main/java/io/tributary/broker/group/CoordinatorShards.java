@@ -5,6 +5,7 @@ import io.tributary.broker.replica.Leadership;
 import io.tributary.broker.replica.Partition;
 import io.tributary.broker.replica.PartitionRoleListener;
 import io.tributary.coordinator.SerialExecutor;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -207,6 +208,22 @@ public final class CoordinatorShards implements PartitionRoleListener {
     boolean isLoading(int partition) {
         CoordinatorShard shard = shards.get(partition);
         return shard != null && shard.status() == CoordinatorShard.Status.LOADING;
+    }
+
+    /** Every committed offset of the groups this broker coordinates now (loaded shards only), copied. */
+    public List<GroupOffset> committedOffsets() {
+        List<GroupOffset> out = new ArrayList<>();
+        for (CoordinatorShard shard : shards.values()) {
+            if (shard.status() != CoordinatorShard.Status.ACTIVE) {
+                continue;
+            }
+            shard.groups.forEach((groupId, group) -> {
+                synchronized (group) {
+                    group.offsets.forEach((tp, committed) -> out.add(new GroupOffset(groupId, tp, committed.offset())));
+                }
+            });
+        }
+        return out;
     }
 
     /** Every shard this broker leads, loaded or not. */

@@ -3,6 +3,7 @@ package io.tributary.broker.group;
 import io.tributary.broker.protocol.RequestDispatcher;
 import io.tributary.coordinator.membership.BrokerRegistry;
 import io.tributary.coordinator.metadata.TopicMetadataCache;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,6 +46,11 @@ public final class GroupApis {
     /** Follows the leadership of the offsets partitions: register with the ReplicaManager before it activates. */
     public CoordinatorShards shards() {
         return shards;
+    }
+
+    /** The committed offsets of every group this broker coordinates (for the consumer-lag metrics). */
+    public List<GroupOffset> committedOffsets() {
+        return shards.committedOffsets();
     }
 
     /** Expires offsets of empty groups every {@code intervalMs}. */

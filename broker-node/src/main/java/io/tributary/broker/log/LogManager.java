@@ -31,6 +31,7 @@ public final class LogManager implements Closeable {
     private final List<LogDirLock> locks = new ArrayList<>();
     private final Map<TopicPartitionDir, PartitionLog> logs = new ConcurrentHashMap<>();
     private boolean closed;
+    private volatile LoadProgress loadProgress = LoadProgress.NOT_STARTED;
 
     /**
      * @throws IllegalArgumentException naming a log dir that cannot be created or written
@@ -79,6 +80,11 @@ public final class LogManager implements Closeable {
         defaults = newDefaults;
     }
 
+    /** How far {@link #loadExisting()} is (read without the lock, by the readiness check while it runs). */
+    public LoadProgress loadProgress() {
+        return loadProgress;
+    }
+
     /**
      * Opens every {@code <topic>-<p>} directory found in the log dirs with the default config (apply topic
      * overrides later through {@link #getOrCreate}, which updates an existing log's config). Recovery of torn
@@ -108,14 +114,17 @@ public final class LogManager implements Closeable {
             }
         }
         List<PartitionLog> opened = new ArrayList<>();
+        int done = 0;
+        loadProgress = new LoadProgress(0, found.size(), false);
         for (Map.Entry<TopicPartitionDir, Path> e : found.entrySet()) {
-            if (logs.containsKey(e.getKey())) {
-                continue;
+            if (!logs.containsKey(e.getKey())) {
+                PartitionLog log = PartitionLog.open(e.getValue(), e.getKey().topic(), e.getKey().partition(), defaults);
+                logs.put(e.getKey(), log);
+                opened.add(log);
             }
-            PartitionLog log = PartitionLog.open(e.getValue(), e.getKey().topic(), e.getKey().partition(), defaults);
-            logs.put(e.getKey(), log);
-            opened.add(log);
+            loadProgress = new LoadProgress(++done, found.size(), false);
         }
+        loadProgress = new LoadProgress(done, found.size(), true);
         opened.sort(Comparator.comparing(PartitionLog::topic).thenComparingInt(PartitionLog::partition));
         LOG.info("loaded {} partition log(s) from {}", opened.size(), logDirs);
         return opened;

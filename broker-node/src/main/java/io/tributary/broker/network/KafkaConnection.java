@@ -1,6 +1,8 @@
 package io.tributary.broker.network;
 
 import io.netty.buffer.Unpooled;
+import io.tributary.broker.metrics.ConnectionMetrics;
+import io.tributary.broker.metrics.RequestMetrics;
 import io.tributary.broker.protocol.CloseConnection;
 import io.tributary.broker.protocol.DecodedRequest;
 import io.tributary.broker.protocol.InvalidRequestException;
@@ -17,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +42,8 @@ final class KafkaConnection {
     private final int maxFrameBytes;
     private final int brokerId;
     private final String connectionId;
+    private final ConnectionMetrics connections;
+    private final RequestMetrics requests;
     private final RecordParser parser = RecordParser.newFixed(4);
     private final ArrayDeque<PendingResponse> pending = new ArrayDeque<>();
     private boolean expectingSize = true;
@@ -46,7 +51,9 @@ final class KafkaConnection {
     private boolean pausedForBackpressure;
 
     KafkaConnection(NetSocketInternal socket, Context context, RequestDecoder decoder, RequestDispatcher dispatcher,
-                    int maxFrameBytes, int brokerId) {
+                    int maxFrameBytes, int brokerId, ConnectionMetrics connections, RequestMetrics requests) {
+        this.connections = connections;
+        this.requests = requests;
         this.socket = socket;
         this.context = context;
         this.decoder = decoder;
@@ -59,7 +66,11 @@ final class KafkaConnection {
     void start() {
         parser.handler(this::onRecord);
         socket.handler(parser);
-        socket.closeHandler(v -> closed = true);
+        connections.opened();
+        socket.closeHandler(v -> {
+            closed = true;
+            connections.closed();
+        });
         socket.exceptionHandler(e -> log.debug("Broker {}: connection {} failed: {}", brokerId, connectionId, e.toString()));
         socket.drainHandler(v -> updateReading());
     }
@@ -95,6 +106,11 @@ final class KafkaConnection {
         RequestHeader header = decoded.header();
         PendingResponse slot = new PendingResponse(header);
         pending.add(slot);
+        if (requests.isEnabled()) {
+            slot.startNanos = System.nanoTime();
+            slot.requestName = RequestMetrics.requestName(header.apiKey(), decoded instanceof DecodedRequest.Supported s
+                    && s.request() instanceof FetchRequest fetch && fetch.replicaId() >= 0);
+        }
         if (decoded instanceof DecodedRequest.NewerApiVersions) {
             complete(slot, dispatcher.unsupportedApiVersionsResponse(), (short) 0);
             return;
@@ -138,6 +154,9 @@ final class KafkaConnection {
             }
         }
         slot.done = true;
+        if (slot.requestName != null) {
+            requests.answered(slot.requestName, System.nanoTime() - slot.startNanos, response);
+        }
         writeCompletedInOrder();
     }
 
@@ -180,6 +199,9 @@ final class KafkaConnection {
         final RequestHeader header;
         ResponseFrame frame;
         boolean done;
+        /** Set only with metrics on: the request's label and when it was decoded. */
+        String requestName;
+        long startNanos;
 
         PendingResponse(RequestHeader header) {
             this.header = header;

@@ -1,6 +1,8 @@
 package io.tributary.broker.network;
 
 import io.tributary.broker.config.ListenerAddress;
+import io.tributary.broker.metrics.ConnectionMetrics;
+import io.tributary.broker.metrics.RequestMetrics;
 import io.tributary.broker.protocol.RequestDecoder;
 import io.tributary.broker.protocol.RequestDispatcher;
 import io.vertx.core.AbstractVerticle;
@@ -27,10 +29,19 @@ public final class KafkaServer {
     private final RequestDispatcher dispatcher;
     private final int maxFrameBytes;
     private final int brokerId;
+    private final ConnectionMetrics connections;
+    private final RequestMetrics requests;
     private String deploymentId;
     private volatile int boundPort = -1;
 
     public KafkaServer(Vertx vertx, ListenerAddress listener, RequestDispatcher dispatcher, int maxFrameBytes, int brokerId) {
+        this(vertx, listener, dispatcher, maxFrameBytes, brokerId, ConnectionMetrics.disabled(), RequestMetrics.disabled());
+    }
+
+    public KafkaServer(Vertx vertx, ListenerAddress listener, RequestDispatcher dispatcher, int maxFrameBytes, int brokerId,
+                       ConnectionMetrics connections, RequestMetrics requests) {
+        this.connections = connections;
+        this.requests = requests;
         this.vertx = vertx;
         this.listener = listener;
         this.dispatcher = dispatcher;
@@ -74,7 +85,7 @@ public final class KafkaServer {
                     .setTcpNoDelay(true)
                     .setReuseAddress(true));
             server.connectHandler(socket -> new KafkaConnection((NetSocketInternal) socket, context, decoder,
-                    dispatcher, maxFrameBytes, brokerId).start());
+                    dispatcher, maxFrameBytes, brokerId, connections, requests).start());
             server.listen().onSuccess(s -> {
                 boundPort = s.actualPort();
                 started.complete();

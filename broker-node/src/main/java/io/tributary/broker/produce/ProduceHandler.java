@@ -2,6 +2,7 @@ package io.tributary.broker.produce;
 
 import io.tributary.broker.group.OffsetsTopic;
 import io.tributary.broker.log.AppendResult;
+import io.tributary.broker.metrics.TopicTraffic;
 import io.tributary.broker.protocol.ApiError;
 import io.tributary.broker.protocol.ApiHandler;
 import io.tributary.broker.protocol.CloseConnection;
@@ -14,9 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.ProduceRequestData;
-import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -32,10 +33,16 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
 
     private final TopicLookup topics;
     private final PartitionLookup partitions;
+    private final TopicTraffic traffic;
 
     public ProduceHandler(TopicLookup topics, PartitionLookup partitions) {
+        this(topics, partitions, TopicTraffic.disabled());
+    }
+
+    public ProduceHandler(TopicLookup topics, PartitionLookup partitions, TopicTraffic traffic) {
         this.topics = topics;
         this.partitions = partitions;
+        this.traffic = traffic;
     }
 
     @Override
@@ -84,8 +91,15 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 throw new ApiError(Errors.INVALID_RECORD, "produce request for " + partition.topicPartition()
                         + " carries no record batch");
             }
-            return partition.appendAsLeader(records, acks, timeoutMs)
-                    .thenApply(result -> new Partition.Appended(result, partition.logStartOffset()));
+            String topicName = topic.name();
+            return partition.appendAsLeader(records, acks, timeoutMs).thenApply(result -> {
+                // Offsets are assigned consecutively on the leader, so the span is the number of records appended;
+                // a retried idempotent batch already in the log is answered with bytes 0 and counted once only.
+                if (result.bytes() > 0) {
+                    traffic.produced(topicName, result.lastOffset() - result.firstOffset() + 1, result.bytes());
+                }
+                return new Partition.Appended(result, partition.logStartOffset());
+            });
         } catch (ApiError e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -4,8 +4,10 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.slf4j.Logger;
@@ -24,6 +26,8 @@ public final class RequestDispatcher {
     private final int brokerId;
 
     private final ApiVersionsHandler apiVersions;
+    private volatile BiConsumer<ApiKeys, Errors> failures =
+            (api, error) -> { };
 
     private RequestDispatcher(int brokerId, Map<ApiKeys, ApiHandler<ApiMessage>> handlers, SupportedApis supported,
                               ApiVersionsHandler apiVersions) {
@@ -35,11 +39,16 @@ public final class RequestDispatcher {
 
     /** The v0 answer to an ApiVersions request at a version newer than ours. */
     public ApiMessage unsupportedApiVersionsResponse() {
-        return apiVersions.response(org.apache.kafka.common.protocol.Errors.UNSUPPORTED_VERSION);
+        return apiVersions.response(Errors.UNSUPPORTED_VERSION);
     }
 
     public static Builder builder(int brokerId) {
         return new Builder(brokerId);
+    }
+
+    /** Told of every request whose handler failed as a whole, with the error it is answered with (for metrics). */
+    public void onFailure(BiConsumer<ApiKeys, Errors> listener) {
+        this.failures = listener;
     }
 
     public SupportedApis supportedApis() {
@@ -66,6 +75,7 @@ public final class RequestDispatcher {
             }
             log.error("Broker {}: {} v{} from client {} failed; answering with an error response",
                     brokerId, context.apiKey(), context.apiVersion(), context.clientId(), cause);
+            failures.accept(context.apiKey(), ApiError.from(cause).error());
             return request.getErrorResponse(0, cause).data();
         });
     }

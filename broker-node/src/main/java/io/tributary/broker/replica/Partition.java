@@ -74,6 +74,7 @@ public final class Partition {
     private volatile List<Integer> replicas;
     private volatile IsrWriter isrWriter = isr -> CompletableFuture.completedFuture(false);
     private volatile PartitionRoleListener roleListener;
+    private volatile IsrChangeListener isrChangeListener = IsrChangeListener.NONE;
     /** Followers being added to the ISR: counted for the high watermark before the CAS lands (never fewer). */
     private Set<Integer> pendingIsrAdditions = Set.of();
     private long leaderEpochStartOffset;
@@ -169,6 +170,15 @@ public final class Partition {
 
     public PartitionLog log() {
         return partitionLog;
+    }
+
+    /** min.insync.replicas of this partition's topic. */
+    public int minInsyncReplicas() {
+        return minInsyncReplicas;
+    }
+
+    void setIsrChangeListener(IsrChangeListener listener) {
+        this.isrChangeListener = listener;
     }
 
     void setMinInsyncReplicas(int minInsyncReplicas) {
@@ -535,6 +545,7 @@ public final class Partition {
             isrChangeInFlight.set(false);
             if (applied) {
                 log.info("Broker {}: ISR of {} is now {} (was {}): {}", brokerId, topicPartition, next, current.isr(), why);
+                isrChangeListener.isrChanged(topicPartition, current.isr(), next);
                 maybeAdvanceHighWatermark();
                 completeCoveredWaits();
             } else if (failure != null) {

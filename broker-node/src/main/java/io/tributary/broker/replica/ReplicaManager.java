@@ -57,6 +57,7 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, Broker
     private final long replicaLagTimeMaxMs;
     private final Map<TopicPartition, Replica> replicas = new ConcurrentHashMap<>();
     private final List<PartitionRoleListener> roleListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile IsrChangeListener isrChangeListener = IsrChangeListener.NONE;
     private boolean active;
     private boolean closed;
 
@@ -146,6 +147,11 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, Broker
     /** Adds a listener told whenever any local replica starts or stops leading; add it before {@link #activate}. */
     public void addRoleListener(PartitionRoleListener listener) {
         roleListeners.add(listener);
+    }
+
+    /** Told of every ISR change this broker makes as leader (the metrics' shrink/expand counts); set before {@link #activate}. */
+    public void setIsrChangeListener(IsrChangeListener listener) {
+        this.isrChangeListener = listener;
     }
 
     public Optional<Partition> partition(TopicPartition topicPartition) {
@@ -242,6 +248,7 @@ public final class ReplicaManager implements TopicMetadataCache.Listener, Broker
         PartitionLeaderElector elector = new PartitionLeaderElector(zk, brokerId, tp.topic(), tp.partition(), brokers,
                 new ReplicaRole(partition), Runnable::run);
         partition.setIsrWriter(isr -> CompletableFuture.supplyAsync(() -> elector.updateIsr(isr), zkPool));
+        partition.setIsrChangeListener(isrChangeListener);
         partition.setRoleListener(new PartitionRoleListener() {
             @Override
             public void becameLeader(Partition p, int leaderEpoch) {

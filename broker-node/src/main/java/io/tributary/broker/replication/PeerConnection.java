@@ -30,7 +30,7 @@ public final class PeerConnection implements Closeable {
     private final String clientId;
     private int correlationId;
 
-    PeerConnection(String host, int port, String clientId, int readTimeoutMs) throws IOException {
+    public PeerConnection(String host, int port, String clientId, int readTimeoutMs) throws IOException {
         this.clientId = clientId;
         socket = new Socket();
         try {
@@ -46,7 +46,7 @@ public final class PeerConnection implements Closeable {
     }
 
     /** Sends {@code request} at {@code version} and waits for its response. */
-    AbstractResponse send(ApiMessage request, short version) throws IOException {
+    public AbstractResponse send(ApiMessage request, short version) throws IOException {
         ApiKeys api = ApiKeys.forId(request.apiKey());
         int id = ++correlationId;
         out.write(frame(request, version, id, clientId));

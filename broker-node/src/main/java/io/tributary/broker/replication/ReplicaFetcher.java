@@ -1,5 +1,6 @@
 package io.tributary.broker.replication;
 
+import io.tributary.broker.metrics.TopicTraffic;
 import io.tributary.broker.replica.Partition;
 import io.tributary.zk.model.BrokerRegistration;
 import java.io.IOException;
@@ -69,7 +70,11 @@ final class ReplicaFetcher implements Runnable {
     private volatile boolean inLongPoll;
     private volatile PeerConnection connection;
 
-    ReplicaFetcher(int brokerId, int leaderId, IntFunction<BrokerRegistration> addresses, FetcherSettings settings) {
+    private final TopicTraffic traffic;
+
+    ReplicaFetcher(int brokerId, int leaderId, IntFunction<BrokerRegistration> addresses, FetcherSettings settings,
+                   TopicTraffic traffic) {
+        this.traffic = traffic;
         this.brokerId = brokerId;
         this.leaderId = leaderId;
         this.addresses = addresses;
@@ -305,6 +310,7 @@ final class ReplicaFetcher implements Runnable {
                             && records.sizeInBytes() > 0) {
                         appends.put(follower, follower.partition.onWriter(() -> {
                             follower.partition.appendAsFollower(records);
+                            traffic.replicated(tp.topic(), records.sizeInBytes());
                             return null;
                         }));
                     }

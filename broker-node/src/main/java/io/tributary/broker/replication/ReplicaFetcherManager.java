@@ -1,5 +1,6 @@
 package io.tributary.broker.replication;
 
+import io.tributary.broker.metrics.TopicTraffic;
 import io.tributary.broker.replica.Partition;
 import io.tributary.coordinator.membership.BrokerRegistry;
 import java.util.HashMap;
@@ -19,7 +20,15 @@ public final class ReplicaFetcherManager implements AutoCloseable {
     private final Map<TopicPartition, Integer> leaderOf = new HashMap<>();
     private boolean closed;
 
+    private final TopicTraffic traffic;
+
     public ReplicaFetcherManager(int brokerId, BrokerRegistry brokers, FetcherSettings settings) {
+        this(brokerId, brokers, settings, TopicTraffic.disabled());
+    }
+
+    public ReplicaFetcherManager(int brokerId, BrokerRegistry brokers, FetcherSettings settings,
+                                 TopicTraffic traffic) {
+        this.traffic = traffic;
         this.brokerId = brokerId;
         this.brokers = brokers;
         this.settings = settings;
@@ -36,7 +45,7 @@ public final class ReplicaFetcherManager implements AutoCloseable {
             byLeader.get(previous).remove(tp);
         }
         byLeader.computeIfAbsent(leaderId, id -> {
-            ReplicaFetcher fetcher = new ReplicaFetcher(brokerId, id, leader -> brokers.liveBrokers().get(leader), settings);
+            ReplicaFetcher fetcher = new ReplicaFetcher(brokerId, id, leader -> brokers.liveBrokers().get(leader), settings, traffic);
             fetcher.start();
             return fetcher;
         }).add(partition, leaderEpoch);

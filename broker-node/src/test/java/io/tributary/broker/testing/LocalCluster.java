@@ -56,6 +56,8 @@ public final class LocalCluster implements AutoCloseable {
         properties.setProperty("zookeeper.session.timeout.ms", "6000");
         // The offsets topic waits for this many live brokers: a smaller test cluster asks for what it has.
         properties.setProperty("offsets.topic.replication.factor", Integer.toString(Math.min(3, brokerCount)));
+        // Any free port: test brokers never collide with a developer's cluster on 9192+ (the default).
+        properties.setProperty("metrics.listener", "http://127.0.0.1:0");
         overrides.forEach(properties::setProperty);
         return properties;
     }
@@ -86,6 +88,11 @@ public final class LocalCluster implements AutoCloseable {
 
     public int port(int id) {
         return brokers.get(id).port();
+    }
+
+    /** Broker {@code id}'s metrics listener with its real port, e.g. {@code http://127.0.0.1:41234} ("none" when off). */
+    public String metricsUrl(int id) {
+        return brokers.get(id).metricsListener().toString();
     }
 
     public String bootstrap() {

@@ -24,9 +24,11 @@ public final class BrokerProcess implements AutoCloseable {
     private final Process process;
     private final Path outputFile;
     private final long outputStart;
+    private final String metricsUrl;
     private volatile boolean paused;
 
-    private BrokerProcess(String name, Process process, Path outputFile, long outputStart) {
+    private BrokerProcess(String name, Process process, Path outputFile, long outputStart, String metricsUrl) {
+        this.metricsUrl = metricsUrl;
         this.name = name;
         this.process = process;
         this.outputFile = outputFile;
@@ -36,8 +38,13 @@ public final class BrokerProcess implements AutoCloseable {
     /**
      * Starts a broker with exactly these settings (no config file), so a test controls every value the
      * broker sees. Returns at once; see {@link #awaitStarted} and {@link #awaitExit}.
+     *
+     * <p>Without a {@code metrics.listener} in the settings the broker gets a free port on 127.0.0.1, never the
+     * default 9191+id, so a test never collides with a developer's cluster; see {@link #metricsUrl()}.
      */
-    public static BrokerProcess launch(Distribution distribution, String name, Map<String, String> settings, Path outputFile) {
+    public static BrokerProcess launch(Distribution distribution, String name, Map<String, String> given, Path outputFile) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>(given);
+        settings.putIfAbsent("metrics.listener", "http://127.0.0.1:" + FreePort.pick());
         List<String> command = new ArrayList<>(List.of(
                 distribution.java().toString(),
                 "-Xmx512m",
@@ -60,7 +67,7 @@ public final class BrokerProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(outputFile.toFile()));
             Process process = builder.start();
             ProcessReaper.register(process);
-            return new BrokerProcess(name, process, outputFile, start);
+            return new BrokerProcess(name, process, outputFile, start, settings.get("metrics.listener"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + " with " + command, e);
         }
@@ -72,6 +79,14 @@ public final class BrokerProcess implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    /**
+     * The broker's metrics listener as it was started with, e.g. {@code http://127.0.0.1:41234} (serving
+     * {@code /metrics}, {@code /health/live}, {@code /health/ready}), or {@code none}.
+     */
+    public String metricsUrl() {
+        return metricsUrl;
     }
 
     public boolean isAlive() {

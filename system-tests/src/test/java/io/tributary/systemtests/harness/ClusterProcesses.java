@@ -77,7 +77,7 @@ public final class ClusterProcesses implements AutoCloseable {
             throw new IllegalStateException("the test's ZooKeeper client did not connect to " + zookeeper.getConnectString());
         }
         for (int id = 1; id <= builder.brokerCount; id++) {
-            brokers.put(id, new BrokerSlot(id, FreePort.pick(), workDir.resolve("broker-" + id)));
+            brokers.put(id, new BrokerSlot(id, FreePort.pick(), FreePort.pick(), workDir.resolve("broker-" + id)));
         }
     }
 
@@ -195,6 +195,16 @@ public final class ClusterProcesses implements AutoCloseable {
         return slot(id).port;
     }
 
+    /**
+     * Broker {@code id}'s metrics listener, {@code http://127.0.0.1:<port>}: {@code /metrics} (Prometheus text),
+     * {@code /health/live}, {@code /health/ready}. Like the Kafka port it is chosen once and kept across restarts,
+     * so a Prometheus target or a console stays valid while the broker is killed and started again. A test that
+     * sets {@code metrics.listener} itself (say {@code none}) gets that value.
+     */
+    public String metricsUrl(int id) {
+        return settingsOf(id).get("metrics.listener");
+    }
+
     /** host:port of broker {@code id}. */
     public String address(int id) {
         return "127.0.0.1:" + slot(id).port;
@@ -241,6 +251,7 @@ public final class ClusterProcesses implements AutoCloseable {
         settings.put("log.dirs", logDir(id).toString());
         settings.put("zookeeper.connect", zookeeperConnect());
         settings.put("zookeeper.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS));
+        settings.put("metrics.listener", "http://127.0.0.1:" + slot.metricsPort);
         // __consumer_offsets waits for this many live brokers: a smaller cluster asks for what it has.
         settings.put("offsets.topic.replication.factor", Integer.toString(Math.min(3, brokers.size())));
         settings.putAll(clusterSettings);
@@ -475,12 +486,14 @@ public final class ClusterProcesses implements AutoCloseable {
     private static final class BrokerSlot {
         final int id;
         final int port;
+        final int metricsPort;
         final Path dir;
         BrokerProcess process;
 
-        BrokerSlot(int id, int port, Path dir) {
+        BrokerSlot(int id, int port, int metricsPort, Path dir) {
             this.id = id;
             this.port = port;
+            this.metricsPort = metricsPort;
             this.dir = dir;
         }
     }

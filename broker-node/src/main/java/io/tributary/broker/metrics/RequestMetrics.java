@@ -1,0 +1,123 @@
+package io.tributary.broker.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * Per-API request count, latency and errors, after Kafka's {@code kafka.network:type=RequestMetrics}: the
+ * {@code request} label is the API's name (Fetch split into FetchConsumer and FetchFollower, as Kafka does,
+ * because a follower's long poll would drown the consumers' latency). Latency is a Prometheus histogram with
+ * fixed buckets from 1 ms to 30 s (few buckets: there are dozens of APIs), so {@code histogram_quantile}
+ * gives p99 per API.
+ *
+ * <p>Errors are counted by Kafka error name: every request that failed as a whole, and the per-partition
+ * error codes of Produce and Fetch responses (the hot APIs). Per-partition errors of the other APIs are not
+ * walked.
+ */
+public final class RequestMetrics {
+
+    private static final Duration[] BUCKETS = {
+            Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
+
+    private final MeterRegistry registry;
+    private final Map<String, ApiMeters> byRequest = new ConcurrentHashMap<>();
+
+    private RequestMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    static RequestMetrics enabled(MeterRegistry registry) {
+        return new RequestMetrics(registry);
+    }
+
+    public static RequestMetrics disabled() {
+        return new RequestMetrics(null);
+    }
+
+    public boolean isEnabled() {
+        return registry != null;
+    }
+
+    /** The {@code request} label of a request: the API's name, or FetchFollower / FetchConsumer. */
+    public static String requestName(ApiKeys api, boolean fromFollower) {
+        if (api == ApiKeys.FETCH) {
+            return fromFollower ? "FetchFollower" : "FetchConsumer";
+        }
+        return api.name;
+    }
+
+    /** One answered request: its time from decoding to the encoded response, and the errors it carries. */
+    public void answered(String request, long nanos, ApiMessage response) {
+        if (registry == null) {
+            return;
+        }
+        ApiMeters meters = meters(request);
+        meters.latency.record(nanos, TimeUnit.NANOSECONDS);
+        meters.requests.increment();
+        if (response instanceof ProduceResponseData produce) {
+            for (ProduceResponseData.TopicProduceResponse topic : produce.responses()) {
+                for (ProduceResponseData.PartitionProduceResponse p : topic.partitionResponses()) {
+                    countError(meters, p.errorCode());
+                }
+            }
+        } else if (response instanceof FetchResponseData fetch) {
+            countError(meters, fetch.errorCode());
+            for (FetchResponseData.FetchableTopicResponse topic : fetch.responses()) {
+                for (FetchResponseData.PartitionData p : topic.partitions()) {
+                    countError(meters, p.errorCode());
+                }
+            }
+        }
+    }
+
+    /** A request whose handler failed as a whole; answered with {@code error} for every part of it. */
+    public void failed(ApiKeys api, Errors error) {
+        // Produce and Fetch error responses are counted from the response itself, partition by partition.
+        if (registry == null || api == ApiKeys.PRODUCE || api == ApiKeys.FETCH) {
+            return;
+        }
+        countError(meters(api.name), error.code());
+    }
+
+    private void countError(ApiMeters meters, short code) {
+        if (code == Errors.NONE.code()) {
+            return;
+        }
+        Errors error = Errors.forCode(code);
+        meters.errors.computeIfAbsent(error, e -> Counter.builder("kafka.network.requestmetrics.errors")
+                .description("Error codes answered, per API and Kafka error name")
+                .tag("request", meters.request).tag("error", e.name()).register(registry)).increment();
+    }
+
+    private ApiMeters meters(String request) {
+        ApiMeters m = byRequest.get(request);
+        return m != null ? m : byRequest.computeIfAbsent(request, this::register);
+    }
+
+    private ApiMeters register(String request) {
+        Timer latency = Timer.builder("kafka.network.requestmetrics.totaltime")
+                .description("Time from a request's decoding to its encoded response")
+                .tag("request", request).serviceLevelObjectives(BUCKETS).register(registry);
+        Counter requests = Counter.builder("kafka.network.requestmetrics.requests")
+                .description("Requests answered").tag("request", request).register(registry);
+        return new ApiMeters(request, latency, requests);
+    }
+
+    private record ApiMeters(String request, Timer latency, Counter requests, Map<Errors, Counter> errors) {
+        ApiMeters(String request, Timer latency, Counter requests) {
+            this(request, latency, requests, new ConcurrentHashMap<>());
+        }
+    }
+}
