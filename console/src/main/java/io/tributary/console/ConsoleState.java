@@ -59,6 +59,7 @@ public final class ConsoleState {
     }
 
     public void onClusterView(ClusterView view) {
+        ClusterView before = cluster;
         if (cluster != null) {
             // A broker that registers anew, or leaves, is reachable until a probe says otherwise (an old refusal is stale).
             Set<Integer> changed = new TreeSet<>(view.brokers().keySet());
@@ -71,7 +72,26 @@ public final class ConsoleState {
         view.topics().values().forEach(ps -> ps.forEach(p -> p.replicas().forEach(r -> knownBrokers.add(r.id()))));
         // Stamped when applied here, not when polled on the poller's thread: a probe applied in between would
         // otherwise carry a later time than this view, and leaderless durations could come out negative.
-        observe();
+        observe(recreatedTopics(before, view));
+    }
+
+    /**
+     * Topics whose id changed since the previous view: deleted and created again under the same name. They are left
+     * out of one observation so that the timeline takes them as new topics (their leader epochs start again, which
+     * would otherwise read as stale answers).
+     */
+    private static Set<String> recreatedTopics(ClusterView before, ClusterView now) {
+        if (before == null) {
+            return Set.of();
+        }
+        Set<String> recreated = new TreeSet<>();
+        now.topicIds().forEach((name, id) -> {
+            String old = before.topicIds().get(name);
+            if (old != null && !old.equals(id)) {
+                recreated.add(name);
+            }
+        });
+        return recreated;
     }
 
     private void forgetProbes(int broker) {
@@ -121,12 +141,12 @@ public final class ConsoleState {
         } else if (!result.listening() || Boolean.FALSE.equals(result.scraped())) {
             rates.remove(id);
         }
-        observe();
+        observe(Set.of());
     }
 
-    private void observe() {
+    private void observe(Set<String> leaveOut) {
         lastObservedAtMs = Math.max(lastObservedAtMs, System.currentTimeMillis());
-        List<TimelineEvent> events = differ.next(observation(lastObservedAtMs));
+        List<TimelineEvent> events = differ.next(observation(lastObservedAtMs, leaveOut));
         events.forEach(e -> timeline.add(e, isAboutInternalTopic(e)));
         Set<Integer> unreachable = new TreeSet<>();
         knownBrokers.forEach(id -> {
@@ -142,7 +162,7 @@ public final class ConsoleState {
         return e.topic() != null && cluster.internalTopics().contains(e.topic());
     }
 
-    private Observation observation(long atMs) {
+    private Observation observation(long atMs, Set<String> leaveOut) {
         Map<Integer, BrokerState> states = new TreeMap<>();
         Map<Integer, String> because = new TreeMap<>();
         knownBrokers.forEach(id -> {
@@ -152,7 +172,11 @@ public final class ConsoleState {
             }
         });
         Map<TopicPartition, PartitionState> partitions = new HashMap<>();
-        cluster.topics().values().forEach(ps -> ps.forEach(p -> partitions.put(p.topicPartition(), partitionState(p))));
+        cluster.topics().forEach((topic, ps) -> {
+            if (!leaveOut.contains(topic)) {
+                ps.forEach(p -> partitions.put(p.topicPartition(), partitionState(p)));
+            }
+        });
         return new Observation(atMs, cluster.controllerId(), states, partitions, because);
     }
 

@@ -79,4 +79,22 @@ class ConsoleStateTest {
         state.timeline().newestFirst().forEach(e -> internalByTopic.put(e.topic(), state.timeline().isAboutInternalTopic(e)));
         assertEquals(Map.of("demo", false, "__consumer_offsets", true), internalByTopic);
     }
+
+    @Test
+    void aTopicDeletedAndCreatedAgainStartsAfreshRatherThanReadingAsAStaleAnswer() {
+        state.onClusterView(withDemo("id-1", B2, 5));
+        // Recreated under the same name: new id, epochs from 0 again, another leader. Not a leader change, and not
+        // ignored as an old answer either.
+        state.onClusterView(withDemo("id-2", B1, 0));
+        state.onClusterView(withDemo("id-2", B1, 0));
+        assertEquals(List.of(), events);
+        state.onClusterView(withDemo("id-2", B2, 1));
+        assertEquals(List.of(EventKind.LEADER), events.stream().map(TimelineEvent::kind).toList());
+        assertEquals("demo-0: leader 1 → 2", events.get(0).text());
+    }
+
+    private static ClusterView withDemo(String topicId, Node leader, int epoch) {
+        PartitionInfo demo0 = new PartitionInfo("demo", 0, leader, epoch, List.of(B1, B2), List.of(B1, B2), List.of());
+        return new ClusterView(0, "c", 1, Map.of(1, B1, 2, B2), Map.of("demo", List.of(demo0)), Set.of(), Map.of("demo", topicId));
+    }
 }

@@ -55,14 +55,18 @@ public final class ClusterPoller implements AutoCloseable {
             cluster.brokers().forEach(b -> brokers.put(b.id(), b));
             Map<String, List<PartitionInfo>> topics = new TreeMap<>();
             Set<String> internal = new TreeSet<>();
+            Map<String, String> ids = new TreeMap<>();
             metadata.topics().forEach((name, d) -> {
                 topics.put(name, d.partitions());
+                if (d.topicId() != null) {
+                    ids.put(name, d.topicId());
+                }
                 if (d.internal()) {
                     internal.add(name);
                 }
             });
             int controller = cluster.controller() == null ? -1 : cluster.controller().id();
-            sink.accept(new ClusterView(System.currentTimeMillis(), cluster.clusterId(), controller, brokers, topics, internal));
+            sink.accept(new ClusterView(System.currentTimeMillis(), cluster.clusterId(), controller, brokers, topics, internal, ids));
             if (failing) {
                 log.info("Metadata polls succeed again");
                 failing = false;
