@@ -226,8 +226,12 @@ console_start_background() {
   deadline=$((SECONDS + ${TRIBUTARY_CONSOLE_START_TIMEOUT_S:-30}))
   until grep -q '^Console: http' "$log" 2>/dev/null; do
     if ! kill -0 "$pid" 2>/dev/null || ((SECONDS >= deadline)); then
-      kill -TERM "$pid" 2>/dev/null || true
-      rm -f "$CONSOLE_DIR/console.pid" "$CONSOLE_DIR/console.port"
+      # SIGTERM, then SIGKILL after 10 s; the pid file stays while the process does, so console_stop finds it.
+      if terminate "$pid" "the console" 10; then
+        rm -f "$CONSOLE_DIR/console.pid" "$CONSOLE_DIR/console.port"
+      else
+        warn "the console (pid $pid) is still running after SIGKILL; its pid file stays in $CONSOLE_DIR"
+      fi
       show_log_tail "$log" 10
       warn "The console did not start (see above); the cluster runs without it"
       return 1

@@ -5,7 +5,7 @@ const Charts = (() => {
   const COLORS = ["#4ea1ff", "#2fbf71", "#f0a92c", "#e5484d", "#b58cff", "#3fd0c9", "#ff7eb6"];
   const charts = new Map();
 
-  function create(key, container, title, seriesNames) {
+  function create(container, seriesNames) {
     const width = Math.max(300, container.clientWidth || 400);
     const opts = {
       width, height: 150,
@@ -24,13 +24,14 @@ const Charts = (() => {
     return { plot, data, seriesNames, container };
   }
 
-  // Appends one point per series and redraws; (re)creates the chart when the series change.
-  function record(key, container, title, values, atMs) {
+  // Appends one point per series and redraws; (re)creates the chart when the series change or its panel was built
+  // anew (the old chart would draw into a detached element).
+  function record(key, container, values, atMs) {
     const names = Object.keys(values).sort();
     let c = charts.get(key);
-    if (c && c.seriesNames.join("\u0000") !== names.join("\u0000")) {
+    if (c && (c.container !== container || c.seriesNames.join("\u0000") !== names.join("\u0000"))) {
       const old = c;
-      c = create(key, container, title, names);
+      c = create(container, names);
       // Keep the history of the series that stay.
       c.data[0] = old.data[0].slice();
       names.forEach((n, i) => {
@@ -41,7 +42,7 @@ const Charts = (() => {
       charts.set(key, c);
     } else if (!c) {
       if (!names.length) return;
-      c = create(key, container, title, names);
+      c = create(container, names);
       charts.set(key, c);
     }
     // Snapshots arrive several times a second; one point per second is what the rates resolve.
@@ -56,5 +57,11 @@ const Charts = (() => {
     c.plot.setData(c.data);
   }
 
-  return { record };
+  // Forgets a chart whose panel is gone.
+  function destroy(key) {
+    const c = charts.get(key);
+    if (c) { c.plot.destroy(); charts.delete(key); }
+  }
+
+  return { record, destroy };
 })();

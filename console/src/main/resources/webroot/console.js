@@ -22,13 +22,18 @@
     const source = new EventSource("/api/stream");
     const state = $("#stream-state");
     source.onopen = () => { state.dataset.state = "live"; state.textContent = "live"; };
-    source.onerror = () => { state.dataset.state = "disconnected"; state.textContent = "reconnecting…"; };
+    source.onerror = () => {
+      state.dataset.state = "disconnected"; state.textContent = "reconnecting…";
+      // The browser retries by itself while CONNECTING; once CLOSED (e.g. the console answered an error) it gives
+      // up for good, so open a new stream ourselves.
+      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 2000);
+    };
     source.addEventListener("history", e => {
       const history = JSON.parse(e.data);
       // After a reconnect the console may have restarted: its history replaces ours.
       events = history;
       lastSeq = history.length ? history[0].seq : 0;
-      renderTimeline(new Set());
+      scheduleTimeline(null);
     });
     source.addEventListener("event", e => {
       const event = JSON.parse(e.data);
@@ -36,7 +41,7 @@
       lastSeq = event.seq;
       events.unshift(event);
       if (events.length > MAX_EVENTS) events.length = MAX_EVENTS;
-      renderTimeline(new Set([event.seq]));
+      scheduleTimeline(event);
     });
     source.addEventListener("snapshot", e => {
       snapshot = JSON.parse(e.data);
@@ -79,6 +84,7 @@
         <td class="num">${Fmt.rate(b.bytesOutPerSec)}</td>
         <td class="num">${Fmt.rate(b.replicationBytesInPerSec)}</td>
         <td class="num">${Fmt.bytes(b.rssBytes)}</td>
+        <td class="metrics-error">${b.metricsError ? `<span class="warn" title="${Fmt.esc(b.metricsError)}">metrics failing</span>` : ""}</td>
       </tr>`).join("");
   }
 
@@ -114,16 +120,43 @@
       <span class="kind">${e.kind}</span><span class="text">${Fmt.esc(e.text)}</span></li>`;
   }
 
-  // Internal topics (__consumer_offsets: 50 partitions) would drown the rest unless asked for.
-  function visible(topic) {
-    return topic == null || !topic.startsWith("__") || $("#show-internal").checked;
+  // Internal topics (__consumer_offsets: 50 partitions) would drown the rest unless asked for; the console flags
+  // their events from the Metadata's isInternal.
+  function visible(e) {
+    return !e.internal || $("#show-internal").checked;
   }
 
-  function renderTimeline(fresh) {
-    const empty = '<li class="empty">Nothing has happened yet. Kill a broker (kill -9) and watch.</li>';
-    const shown = events.filter(e => visible(e.topic));
-    $("#timeline").innerHTML = shown.length ? shown.map(e => eventItem(e, fresh)).join("") : empty;
-    $("#recent-events").innerHTML = shown.length ? shown.slice(0, RECENT).map(e => eventItem(e, fresh)).join("") : empty;
+  // Events arrive in bursts (a kill brings ~100): they are rendered once per animation frame. New ones are
+  // prepended; the whole list is only rebuilt for a history or when the internal-topics toggle changes.
+  let pendingFresh = [];
+  let rebuild = false;
+  let frame = 0;
+  function scheduleTimeline(event) {
+    if (event) pendingFresh.push(event); else { rebuild = true; pendingFresh = []; }
+    if (!frame) frame = requestAnimationFrame(flushTimeline);
+  }
+
+  const EMPTY = '<li class="empty">Nothing has happened yet. Kill a broker (kill -9) and watch.</li>';
+  function flushTimeline() {
+    frame = 0;
+    const list = $("#timeline");
+    if (rebuild) {
+      const shown = events.filter(visible);
+      list.innerHTML = shown.length ? shown.map(e => eventItem(e, new Set())).join("") : EMPTY;
+    } else {
+      const fresh = pendingFresh.filter(visible);
+      if (fresh.length) {
+        const seqs = new Set(fresh.map(e => e.seq));
+        list.querySelector(":scope > .empty")?.remove();
+        list.querySelectorAll(":scope > .fresh").forEach(li => li.classList.remove("fresh"));
+        list.insertAdjacentHTML("afterbegin", fresh.slice().reverse().map(e => eventItem(e, seqs)).join(""));
+        while (list.children.length > MAX_EVENTS) list.lastElementChild.remove();
+      }
+    }
+    rebuild = false;
+    pendingFresh = [];
+    const recent = events.filter(visible).slice(0, RECENT);
+    $("#recent-events").innerHTML = recent.length ? recent.map(e => eventItem(e, new Set())).join("") : EMPTY;
   }
 
   // --- topics -------------------------------------------------------------------------------------------------------
@@ -140,14 +173,17 @@
     return el;
   }
 
-  function prune(parent, keys) {
-    parent.querySelectorAll(":scope > [data-key]").forEach(el => { if (!keys.has(el.dataset.key)) el.remove(); });
+  // Removes the panels no longer shown, and their charts, so a panel built again later gets a new chart.
+  function prune(parent, keys, chartPrefix) {
+    parent.querySelectorAll(":scope > [data-key]").forEach(el => {
+      if (!keys.has(el.dataset.key)) { Charts.destroy(chartPrefix + el.dataset.key); el.remove(); }
+    });
   }
 
   function renderTopics(topics) {
     const root = $("#topics");
     const shown = topics.filter(t => !t.internal || $("#show-internal").checked);
-    prune(root, new Set(shown.map(t => t.name)));
+    prune(root, new Set(shown.map(t => t.name)), "topic:");
     if (!shown.length) { root.innerHTML = '<p class="muted">No topics yet.</p>'; return; }
     root.querySelector(":scope > p")?.remove();
     const now = snapshot.cluster.atMs || Date.now();
@@ -173,7 +209,7 @@
           <td class="num">${Fmt.bytes(p.sizeBytes)}</td></tr>`).join("")}</tbody></table>`;
       el.querySelector(".from").textContent = t.throughputFrom === "metrics" ? "(brokers' messages-in)" : "(from log end offsets)";
       if (t.messagesInPerSec != null) {
-        Charts.record("topic:" + t.name, el.querySelector(".chart"), t.name, { "messages/s": t.messagesInPerSec }, now);
+        Charts.record("topic:" + t.name, el.querySelector(".chart"), { "messages/s": t.messagesInPerSec }, now);
       }
     }
   }
@@ -181,7 +217,7 @@
   // --- groups -------------------------------------------------------------------------------------------------------
   function renderGroups(groups) {
     const root = $("#groups");
-    prune(root, new Set(groups.map(g => g.groupId)));
+    prune(root, new Set(groups.map(g => g.groupId)), "group:");
     if (!groups.length) { if (!root.querySelector(":scope > p")) root.innerHTML = '<p class="muted">No consumer groups yet.</p>'; return; }
     root.querySelector(":scope > p")?.remove();
     const now = snapshot.cluster.atMs || Date.now();
@@ -205,11 +241,11 @@
           || '<tr><td colspan="6" class="muted">no committed offsets</td></tr>'}</tbody></table>`;
       const lagByTopic = {};
       g.offsets.forEach(o => { if (o.lag != null) lagByTopic[o.topic] = (lagByTopic[o.topic] || 0) + o.lag; });
-      Charts.record("group:" + g.groupId, el.querySelector(".chart"), g.groupId, lagByTopic, now);
+      Charts.record("group:" + g.groupId, el.querySelector(".chart"), lagByTopic, now);
     }
   }
 
-  $("#show-internal").addEventListener("change", () => { renderTimeline(new Set()); if (snapshot) render(); });
-  renderTimeline(new Set());
+  $("#show-internal").addEventListener("change", () => { scheduleTimeline(null); if (snapshot) render(); });
+  scheduleTimeline(null);
   connect();
 })();

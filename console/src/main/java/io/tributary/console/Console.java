@@ -2,6 +2,7 @@ package io.tributary.console;
 
 import io.tributary.client.admin.Admin;
 import io.tributary.client.common.Node;
+import io.tributary.client.common.TributaryException;
 import io.tributary.console.watch.BrokerProber;
 import io.tributary.console.watch.ClusterPoller;
 import io.tributary.console.watch.ClusterView;
@@ -15,7 +16,9 @@ import io.vertx.core.http.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashSet;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -31,6 +34,7 @@ public final class Console implements AutoCloseable {
     /** Every 4th probe (once a second) also scrapes /metrics. */
     static final int SCRAPE_EVERY_PROBES = 4;
     static final int TIMELINE_CAPACITY = 1000;
+    static final long SNAPSHOT_INTERVAL_MS = 250;
 
     private final Vertx vertx;
     private final Context context;
@@ -53,17 +57,15 @@ public final class Console implements AutoCloseable {
         this.server = server;
     }
 
-    /** @throws IllegalStateException when the HTTP port cannot be bound (e.g. already in use) */
+    /**
+     * @throws IllegalArgumentException when the bootstrap servers are not valid (nothing is started then)
+     * @throws IllegalStateException    when the HTTP port cannot be bound (e.g. already in use)
+     */
     public static Console start(ConsoleOptions options) {
+        // The Admin first: a bad --bootstrap-server fails here, before any Vert.x thread exists to be left running.
+        Admin admin = createAdmin(options);
         Vertx vertx = Vertx.vertx();
         Context context = vertx.getOrCreateContext();
-        Properties props = new Properties();
-        props.put("bootstrap.servers", options.bootstrapServers());
-        props.put("client.id", "tributary-console");
-        // A dying broker must not hold a poll for long: the next round asks another one.
-        props.put("request.timeout.ms", "5000");
-        props.put("socket.connection.setup.timeout.ms", "1000");
-        Admin admin = new Admin(props);
         AtomicReference<StreamHub> hubRef = new AtomicReference<>();
         ConsoleState state = new ConsoleState(TIMELINE_CAPACITY, events -> hubRef.get().publish(events));
         StreamHub hub = new StreamHub(state);
@@ -73,7 +75,8 @@ public final class Console implements AutoCloseable {
             latest.set(view);
             context.runOnContext(v -> state.onClusterView(view));
         });
-        DetailPoller detailPoller = new DetailPoller(admin, latest::get, view -> context.runOnContext(v -> state.onDetailView(view)));
+        DetailPoller detailPoller = new DetailPoller(admin, latest::get, state::unreachableBrokers,
+                view -> context.runOnContext(v -> state.onDetailView(view)));
         BrokerProber prober = new BrokerProber(vertx);
 
         HttpServer server;
@@ -89,9 +92,12 @@ public final class Console implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + options.host() + ":" + options.port() + ": "
                     + rootMessage(e), e);
         }
+        Probes probes = new Probes(state, prober);
         context.runOnContext(v -> {
             long[] tick = {0};
-            vertx.setPeriodic(PROBE_INTERVAL_MS, id -> probeAll(state, prober, tick[0]++ % SCRAPE_EVERY_PROBES == 0));
+            vertx.setPeriodic(PROBE_INTERVAL_MS, id -> probes.probeAll(tick[0]++ % SCRAPE_EVERY_PROBES == 0));
+            // Snapshots go out at most once per tick, however many changes the tick saw.
+            vertx.setPeriodic(SNAPSHOT_INTERVAL_MS, id -> hub.flush());
             vertx.setPeriodic(15_000, id -> hub.keepAlive());
         });
         clusterPoller.start(METADATA_INTERVAL_MS);
@@ -100,15 +106,52 @@ public final class Console implements AutoCloseable {
         return new Console(vertx, context, admin, clusterPoller, detailPoller, prober, hub, server);
     }
 
-    /** One probe per registered broker, with a scrape when asked; each result goes back to the state as it arrives. */
-    private static void probeAll(ConsoleState state, BrokerProber prober, boolean scrape) {
-        ClusterView view = state.cluster();
-        if (view == null) {
-            return;
+    private static Admin createAdmin(ConsoleOptions options) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", options.bootstrapServers());
+        props.put("client.id", "tributary-console");
+        // A dying broker must not hold a poll for long: the next round asks another one.
+        props.put("request.timeout.ms", "5000");
+        props.put("socket.connection.setup.timeout.ms", "1000");
+        try {
+            return new Admin(props);
+        } catch (TributaryException e) {
+            throw new IllegalArgumentException("--bootstrap-server '" + options.bootstrapServers() + "': " + e.getMessage(), e);
         }
-        for (Node broker : view.brokers().values()) {
-            prober.probe(broker, scrape ? state.detail().metricsUrls().get(broker.id()) : null)
-                    .onSuccess(result -> state.onProbe(result, System.currentTimeMillis()));
+    }
+
+    /**
+     * The probes, on the event loop: at most one in flight per broker (a slow one is not overtaken by the next, so
+     * its late timeout cannot undo a newer success), each stamped with its start time for the state to order them.
+     */
+    private static final class Probes {
+        private final ConsoleState state;
+        private final BrokerProber prober;
+        private final Set<Integer> inFlight = new HashSet<>();
+
+        Probes(ConsoleState state, BrokerProber prober) {
+            this.state = state;
+            this.prober = prober;
+        }
+
+        void probeAll(boolean scrape) {
+            ClusterView view = state.cluster();
+            if (view == null) {
+                return;
+            }
+            for (Node broker : view.brokers().values()) {
+                if (!inFlight.add(broker.id())) {
+                    continue;
+                }
+                long startedAtMs = System.currentTimeMillis();
+                prober.probe(broker, scrape ? state.detail().metricsUrls().get(broker.id()) : null)
+                        .onComplete(done -> {
+                            inFlight.remove(broker.id());
+                            if (done.succeeded()) {
+                                state.onProbe(done.result(), startedAtMs);
+                            }
+                        });
+            }
         }
     }
 
@@ -123,12 +166,27 @@ public final class Console implements AutoCloseable {
         return e.getMessage();
     }
 
+    /**
+     * Stops in dependency order: the pollers first (waiting for a round in progress, so none hands a view to a closing
+     * event loop), then the SSE clients and the prober on the event loop, then the server, Vert.x and the Admin.
+     */
     @Override
     public void close() {
         clusterPoller.close();
         detailPoller.close();
-        context.runOnContext(v -> hub.closeAll());
-        prober.close();
+        try {
+            // A round may wait for a dying broker up to request.timeout.ms (5 s).
+            if (!clusterPoller.awaitTermination(10_000) || !detailPoller.awaitTermination(10_000)) {
+                log.warn("A console poll did not finish within 10 s of close; closing anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Future.<Void>future(promise -> context.runOnContext(v -> {
+            hub.closeAll();
+            prober.close();
+            promise.complete();
+        })).toCompletionStage().toCompletableFuture().join();
         server.close().toCompletionStage().toCompletableFuture().join();
         vertx.close().toCompletionStage().toCompletableFuture().join();
         admin.close();

@@ -23,6 +23,10 @@ public final class ConsoleMain {
         Console console;
         try {
             console = Console.start(options);
+        } catch (IllegalArgumentException e) {
+            System.err.println("Error: " + e.getMessage());
+            System.exit(2);
+            return;
         } catch (IllegalStateException e) {
             System.err.println("Error: the console " + e.getMessage());
             System.exit(1);

@@ -20,7 +20,21 @@ public record ConsoleOptions(String bootstrapServers, int port, String host) {
                 default -> throw new IllegalArgumentException("unknown argument '" + arg + "'\n" + USAGE);
             }
         }
-        return new ConsoleOptions(bootstrap, port, host);
+        return new ConsoleOptions(bootstrapServers(bootstrap), port, host);
+    }
+
+    /** Each entry host:port with a port 1-65535: checked here so that a typo is a usage error, not a stack trace. */
+    static String bootstrapServers(String value) {
+        for (String entry : value.split(",", -1)) {
+            int colon = entry.trim().lastIndexOf(':');
+            String host = colon < 0 ? "" : entry.trim().substring(0, colon);
+            String port = colon < 0 ? "" : entry.trim().substring(colon + 1);
+            boolean valid = !host.isEmpty() && port.matches("\\d{1,5}") && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535;
+            if (!valid) {
+                throw new IllegalArgumentException("--bootstrap-server must be host:port[,host:port...], not '" + value + "'");
+            }
+        }
+        return value;
     }
 
     private static String value(String[] args, int i, String option) {

@@ -37,12 +37,21 @@ public final class ConsoleState {
     private DetailView detail = DetailView.EMPTY;
     /** Every broker id ever seen registered or named as a replica: one that is no longer registered is down. */
     private final Set<Integer> knownBrokers = new TreeSet<>();
+    /** Whether each broker's Kafka listener answered its latest probe; only this decides UNREACHABLE. */
     private final Map<Integer, Boolean> reachable = new HashMap<>();
-    private final Map<Integer, Boolean> scrapeFailed = new HashMap<>();
+    private final Map<Integer, String> connectErrors = new HashMap<>();
+    /** Why each broker's latest /metrics scrape failed: shown on the page, the broker stays UP. */
+    private final Map<Integer, String> metricsErrors = new HashMap<>();
+    /** The start time of each broker's latest applied probe: an older probe's late result is dropped. */
+    private final Map<Integer, Long> probeAppliedStartedAt = new HashMap<>();
     private final Map<Integer, BrokerMetrics> metrics = new HashMap<>();
     private final Map<Integer, BrokerRates> rates = new HashMap<>();
     /** Records appended per second per topic from the latest offsets: the throughput without metrics. */
     private Map<String, Double> offsetRates = Map.of();
+    /** Observation times never go backwards, whatever the wall clock does. */
+    private long lastObservedAtMs;
+    /** Read by the detail poller's thread: the brokers whose Kafka port refuses, whose partitions it skips. */
+    private volatile Set<Integer> unreachableBrokers = Set.of();
 
     public ConsoleState(int timelineCapacity, Consumer<List<TimelineEvent>> onChange) {
         this.timeline = new Timeline(timelineCapacity);
@@ -50,17 +59,46 @@ public final class ConsoleState {
     }
 
     public void onClusterView(ClusterView view) {
+        ClusterView before = cluster;
         if (cluster != null) {
-            // A broker that registers anew is reachable until a probe says otherwise (an old refusal is stale).
-            view.brokers().keySet().stream().filter(id -> !cluster.brokers().containsKey(id)).forEach(id -> {
-                reachable.remove(id);
-                scrapeFailed.remove(id);
-            });
+            // A broker that registers anew, or leaves, is reachable until a probe says otherwise (an old refusal is stale).
+            Set<Integer> changed = new TreeSet<>(view.brokers().keySet());
+            changed.addAll(cluster.brokers().keySet());
+            changed.removeIf(id -> view.brokers().containsKey(id) && cluster.brokers().containsKey(id));
+            changed.forEach(this::forgetProbes);
         }
         cluster = view;
         knownBrokers.addAll(view.brokers().keySet());
         view.topics().values().forEach(ps -> ps.forEach(p -> p.replicas().forEach(r -> knownBrokers.add(r.id()))));
-        observe(view.atMs());
+        // Stamped when applied here, not when polled on the poller's thread: a probe applied in between would
+        // otherwise carry a later time than this view, and leaderless durations could come out negative.
+        observe(recreatedTopics(before, view));
+    }
+
+    /**
+     * Topics whose id changed since the previous view: deleted and created again under the same name. They are left
+     * out of one observation so that the timeline takes them as new topics (their leader epochs start again, which
+     * would otherwise read as stale answers).
+     */
+    private static Set<String> recreatedTopics(ClusterView before, ClusterView now) {
+        if (before == null) {
+            return Set.of();
+        }
+        Set<String> recreated = new TreeSet<>();
+        now.topicIds().forEach((name, id) -> {
+            String old = before.topicIds().get(name);
+            if (old != null && !old.equals(id)) {
+                recreated.add(name);
+            }
+        });
+        return recreated;
+    }
+
+    private void forgetProbes(int broker) {
+        reachable.remove(broker);
+        connectErrors.remove(broker);
+        metricsErrors.remove(broker);
+        probeAppliedStartedAt.remove(broker);
     }
 
     public void onDetailView(DetailView view) {
@@ -69,40 +107,77 @@ public final class ConsoleState {
         onChange.accept(List.of());
     }
 
-    public void onProbe(BrokerProber.Result result, long atMs) {
-        if (cluster == null || !cluster.brokers().containsKey(result.brokerId())) {
+    /**
+     * @param startedAtMs when the probe was sent: a result older than the latest applied one for the broker (a late
+     *                    timeout after a newer success) is dropped
+     */
+    public void onProbe(BrokerProber.Result result, long startedAtMs) {
+        int id = result.brokerId();
+        if (cluster == null || !cluster.brokers().containsKey(id)) {
             return; // it left the metadata while the probe ran
         }
-        // A scrape's outcome holds until the next scrape (every 4th probe), so a broker whose /metrics fails while its
-        // Kafka port answers stays unreachable instead of flapping with every probe.
-        if (result.scraped() != null) {
-            scrapeFailed.put(result.brokerId(), !result.scraped());
+        if (startedAtMs < probeAppliedStartedAt.getOrDefault(id, Long.MIN_VALUE)) {
+            return;
         }
-        reachable.put(result.brokerId(), result.listening() && !scrapeFailed.getOrDefault(result.brokerId(), false));
+        probeAppliedStartedAt.put(id, startedAtMs);
+        reachable.put(id, result.listening());
+        if (result.connectError() != null) {
+            connectErrors.put(id, result.connectError());
+        } else {
+            connectErrors.remove(id);
+        }
+        // A scrape's outcome holds until the next scrape (every 4th probe).
+        if (Boolean.TRUE.equals(result.scraped())) {
+            metricsErrors.remove(id);
+        } else if (Boolean.FALSE.equals(result.scraped())) {
+            metricsErrors.put(id, result.scrapeError());
+        }
         if (result.metrics() != null) {
-            BrokerRates r = BrokerRates.between(metrics.get(result.brokerId()), result.metrics());
+            BrokerRates r = BrokerRates.between(metrics.get(id), result.metrics());
             if (r != null) {
-                rates.put(result.brokerId(), r);
+                rates.put(id, r);
             }
-            metrics.put(result.brokerId(), result.metrics());
-        } else if (!result.reachable()) {
-            rates.remove(result.brokerId());
+            metrics.put(id, result.metrics());
+        } else if (!result.listening() || Boolean.FALSE.equals(result.scraped())) {
+            rates.remove(id);
         }
-        observe(atMs);
+        observe(Set.of());
     }
 
-    private void observe(long atMs) {
-        List<TimelineEvent> events = differ.next(observation(atMs));
-        events.forEach(timeline::add);
+    private void observe(Set<String> leaveOut) {
+        lastObservedAtMs = Math.max(lastObservedAtMs, System.currentTimeMillis());
+        List<TimelineEvent> events = differ.next(observation(lastObservedAtMs, leaveOut));
+        events.forEach(e -> timeline.add(e, isAboutInternalTopic(e)));
+        Set<Integer> unreachable = new TreeSet<>();
+        knownBrokers.forEach(id -> {
+            if (brokerState(id) == BrokerState.UNREACHABLE) {
+                unreachable.add(id);
+            }
+        });
+        unreachableBrokers = Set.copyOf(unreachable);
         onChange.accept(events);
     }
 
-    private Observation observation(long atMs) {
+    private boolean isAboutInternalTopic(TimelineEvent e) {
+        return e.topic() != null && cluster.internalTopics().contains(e.topic());
+    }
+
+    private Observation observation(long atMs, Set<String> leaveOut) {
         Map<Integer, BrokerState> states = new TreeMap<>();
-        knownBrokers.forEach(id -> states.put(id, brokerState(id)));
+        Map<Integer, String> because = new TreeMap<>();
+        knownBrokers.forEach(id -> {
+            states.put(id, brokerState(id));
+            if (brokerState(id) == BrokerState.UNREACHABLE && connectErrors.containsKey(id)) {
+                because.put(id, connectErrors.get(id));
+            }
+        });
         Map<TopicPartition, PartitionState> partitions = new HashMap<>();
-        cluster.topics().values().forEach(ps -> ps.forEach(p -> partitions.put(p.topicPartition(), partitionState(p))));
-        return new Observation(atMs, cluster.controllerId(), states, partitions);
+        cluster.topics().forEach((topic, ps) -> {
+            if (!leaveOut.contains(topic)) {
+                ps.forEach(p -> partitions.put(p.topicPartition(), partitionState(p)));
+            }
+        });
+        return new Observation(atMs, cluster.controllerId(), states, partitions, because);
     }
 
     static PartitionState partitionState(PartitionInfo p) {
@@ -139,6 +214,16 @@ public final class ConsoleState {
 
     public Map<String, Double> offsetRates() {
         return offsetRates;
+    }
+
+    /** Why the broker's latest /metrics scrape failed, null when it did not. */
+    public String metricsErrorOf(int broker) {
+        return metricsErrors.get(broker);
+    }
+
+    /** Safe from any thread. */
+    public Set<Integer> unreachableBrokers() {
+        return unreachableBrokers;
     }
 
     public Timeline timeline() {

@@ -22,5 +22,9 @@ class ConsoleOptionsTest {
                 .getMessage().contains("needs a value"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ConsoleOptions.parse("--what"))
                 .getMessage().contains("unknown argument '--what'"));
+        for (String bad : new String[] {"localhost", "localhost:", ":9092", "a:1,", "a:99999", "a:x"}) {
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> ConsoleOptions.parse("--bootstrap-server", bad))
+                    .getMessage().contains("--bootstrap-server must be host:port"), bad);
+        }
     }
 }

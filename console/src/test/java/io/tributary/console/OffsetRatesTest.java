@@ -25,6 +25,17 @@ class OffsetRatesTest {
     }
 
     @Test
+    void aValueCarriedOverWhileTheLeaderDidNotAnswerMakesNoRate() {
+        DetailView before = at(1_000, Map.of(A0, 100L, B0, 50L));
+        // b-0's leader was killed: its latest offset is the last known one, not an answer, and must not read as 0/s.
+        DetailView during = new DetailView(3_000, Map.of(), Map.of(A0, 300L, B0, 50L), Map.of(), Map.of(), List.of(),
+                Map.of(), java.util.Set.of(A0));
+        assertEquals(Map.of("a", 100.0), OffsetRates.between(before, during));
+        assertEquals(Map.of("a", 100.0), OffsetRates.between(during, at(5_000, Map.of(A0, 500L, B0, 90L))),
+                "nor does the poll after it, measured from the carried-over value");
+    }
+
+    @Test
     void noRateWithoutTwoPolls() {
         assertEquals(Map.of(), OffsetRates.between(DetailView.EMPTY, at(1_000, Map.of(A0, 5L))));
         assertEquals(Map.of(), OffsetRates.between(at(1_000, Map.of(A0, 5L)), at(1_000, Map.of(A0, 9L))));

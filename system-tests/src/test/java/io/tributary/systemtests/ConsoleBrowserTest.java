@@ -3,6 +3,7 @@ package io.tributary.systemtests;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.console.Console;
@@ -96,9 +97,27 @@ class ConsoleBrowserTest {
         String text = event.get("text");
         assertTrue(text.contains(TOPIC + "-0: leader " + oldLeader + " → " + newLeader), text);
         assertTrue(text.matches("(?s).*after \\d+ ms.*"), "the leaderless time is measured: " + text);
+        assertTrue(Long.parseLong(event.get("data-duration-ms")) > 0,
+                "the clock started when the probe found the leader gone, before the new leader was elected: " + event);
         assertEquals(newLeader, c.awaitLeader(TOPIC, 0), "the page names the leader the cluster has");
+        await("the partition map shows " + TOPIC + "-0 led by broker " + newLeader).atMost(GENEROUS)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> Integer.toString(newLeader).equals(attribute(cell, "data-leader")));
+        String shrink = "#timeline li[data-kind='isr-shrink'][data-topic='" + TOPIC + "'][data-partition='0'][data-broker='"
+                + oldLeader + "']";
+        await("broker " + oldLeader + " out of the ISR of " + TOPIC + "-0 on the timeline").atMost(GENEROUS)
+                .pollInterval(Duration.ofMillis(200)).until(() -> firstEventAfter(shrink, lastSeqBeforeKill) != null);
         await("broker " + oldLeader + " shown down once its registration is gone").atMost(GENEROUS)
                 .pollInterval(Duration.ofMillis(200)).until(() -> brokersIn("down").contains(Integer.toString(oldLeader)));
+        // The fast path: the probe saw the refused port before ZooKeeper dropped the registration. By the events'
+        // order (seq), not by timing.
+        String brokerEvent = "#timeline li[data-broker='" + oldLeader + "'][data-kind='%s']";
+        Map<String, String> unreachable = firstEventAfter(brokerEvent.formatted("broker-unreachable"), lastSeqBeforeKill);
+        Map<String, String> left = firstEventAfter(brokerEvent.formatted("broker-left"), lastSeqBeforeKill);
+        assertNotNull(unreachable, "broker " + oldLeader + " was seen unreachable before it left");
+        assertNotNull(left, "broker " + oldLeader + " left");
+        assertTrue(Long.parseLong(unreachable.get("data-seq")) < Long.parseLong(left.get("data-seq")),
+                "unreachable " + unreachable + " before left " + left);
 
         c.restart(oldLeader);
 

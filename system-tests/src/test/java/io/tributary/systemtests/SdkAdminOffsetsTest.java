@@ -1,10 +1,13 @@
 package io.tributary.systemtests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.client.admin.Admin;
+import io.tributary.client.admin.ClusterMetadata;
+import io.tributary.client.admin.ListOffsetsResult;
 import io.tributary.client.admin.LogDirDescription;
 import io.tributary.client.admin.OffsetSpec;
 import io.tributary.client.common.ApiException;
@@ -15,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -54,11 +58,22 @@ class SdkAdminOffsetsTest {
         Properties adminProps = new Properties();
         adminProps.put("bootstrap.servers", c.bootstrap());
         try (Admin admin = new Admin(adminProps)) {
-            assertEquals(Map.of(p0, 4L, p1, 0L), admin.listOffsets(Map.of(p0, OffsetSpec.EARLIEST, p1, OffsetSpec.EARLIEST)));
-            assertEquals(Map.of(p0, 10L, p1, 3L), admin.listOffsets(Map.of(p0, OffsetSpec.LATEST, p1, OffsetSpec.LATEST)));
-            ApiException unknown = assertThrows(ApiException.class,
-                    () -> admin.listOffsets(Map.of(new TopicPartition("sdk-offsets", 7), OffsetSpec.LATEST)));
+            assertEquals(Map.of(p0, 4L, p1, 0L), admin.listOffsets(Map.of(p0, OffsetSpec.EARLIEST, p1, OffsetSpec.EARLIEST)).all());
+            // Per partition: a partition that does not exist has its error, and the others still have their offsets.
+            TopicPartition p7 = new TopicPartition("sdk-offsets", 7);
+            ListOffsetsResult latest = admin.listOffsets(Map.of(p0, OffsetSpec.LATEST, p1, OffsetSpec.LATEST, p7, OffsetSpec.LATEST));
+            assertEquals(Map.of(p0, 10L, p1, 3L), latest.offsets());
+            assertEquals(Set.of(p7), latest.errors().keySet());
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, ((ApiException) latest.errors().get(p7)).error());
+            ApiException unknown = assertThrows(ApiException.class, latest::all);
             assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, unknown.error());
+
+            // One Metadata answer for brokers, controller and topics, with the broker's internal flag.
+            ClusterMetadata metadata = admin.describeClusterAndTopics();
+            assertEquals(List.of(1), metadata.cluster().brokers().stream().map(n -> n.id()).toList());
+            assertEquals(1, metadata.cluster().controller().id());
+            assertEquals(2, metadata.topics().get("sdk-offsets").partitions().size());
+            assertFalse(metadata.topics().get("sdk-offsets").internal());
 
             List<LogDirDescription> dirs = admin.describeLogDirs(1);
             Map<String, org.apache.kafka.clients.admin.LogDirDescription> expected =

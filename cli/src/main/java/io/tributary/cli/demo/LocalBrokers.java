@@ -29,26 +29,7 @@ public final class LocalBrokers {
     public long pid(int id) {
         Path pidFile = runDir.resolve("broker-" + id).resolve("broker.pid");
         try {
-            if (!Files.isRegularFile(pidFile)) {
-                return -1;
-            }
-            String text = Files.readString(pidFile).trim();
-            if (text.isEmpty() || !text.chars().allMatch(Character::isDigit)) {
-                return -1;
-            }
-            long pid = Long.parseLong(text);
-            ProcessHandle process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive).orElse(null);
-            if (process == null) {
-                return -1;
-            }
-            Path cmdline = Path.of("/proc", Long.toString(pid), "cmdline");
-            if (Files.isReadable(cmdline)) {
-                String args = new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).replace('\0', ' ');
-                if (!args.contains("-Dtributary.process=broker-" + id + " ")) {
-                    return -1;
-                }
-            }
-            return pid;
+            return PidFile.livePid(pidFile, "-Dtributary.process=broker-" + id + " ").orElse(-1);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + pidFile, e);
         }

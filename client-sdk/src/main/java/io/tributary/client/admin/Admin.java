@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -124,7 +125,7 @@ public final class Admin implements AutoCloseable {
             if (t.error() != Errors.NONE && t.error() != Errors.LEADER_NOT_AVAILABLE) {
                 throw new ApiException(t.error(), "Cannot describe topic '" + name + "'");
             }
-            result.put(name, new TopicDescription(name, t.topicId(), cluster.partitionInfos(name)));
+            result.put(name, new TopicDescription(name, t.topicId(), cluster.partitionInfos(name), t.internal()));
         }
         return result;
     }
@@ -166,7 +167,25 @@ public final class Admin implements AutoCloseable {
     }
 
     public ClusterDescription describeCluster() {
-        ClusterSnapshot cluster = fetchMetadata(List.of(), "describe cluster");
+        return descriptionOf(fetchMetadata(List.of(), "describe cluster"));
+    }
+
+    /**
+     * The cluster and every topic, internal ones included, from a single Metadata request: a consistent view, where
+     * describeCluster, listTopics and describeTopics may each be answered by a different broker. A topic the broker
+     * reports with an error other than LEADER_NOT_AVAILABLE (e.g. being deleted) is left out.
+     */
+    public ClusterMetadata describeClusterAndTopics() {
+        ClusterSnapshot cluster = fetchMetadata(null, "describe the cluster and its topics");
+        Map<String, TopicDescription> topics = new TreeMap<>();
+        cluster.topics().values().stream()
+                .filter(t -> t.error() == Errors.NONE || t.error() == Errors.LEADER_NOT_AVAILABLE)
+                .forEach(t -> topics.put(t.name(), new TopicDescription(t.name(), t.topicId(),
+                        cluster.partitionInfos(t.name()), t.internal())));
+        return new ClusterMetadata(descriptionOf(cluster), topics);
+    }
+
+    private static ClusterDescription descriptionOf(ClusterSnapshot cluster) {
         List<Node> brokers = cluster.brokers().values().stream().sorted(Comparator.comparingInt(Node::id)).toList();
         return new ClusterDescription(cluster.clusterId(), cluster.controller(), brokers);
     }
@@ -282,14 +301,12 @@ public final class Admin implements AutoCloseable {
 
     /**
      * The earliest (log start) or latest (high watermark) offset of each partition, asked of each partition's
-     * leader with ListOffsets, as kafka-get-offsets does.
-     *
-     * @throws ApiException UNKNOWN_TOPIC_OR_PARTITION for a partition that does not exist, or another partition error
-     * @throws TimeoutException when some partition has no leader that answers within request.timeout.ms
+     * leader with ListOffsets, as kafka-get-offsets does. Never throws for a partition: each one that fails has its
+     * error in the result (UNKNOWN_TOPIC_OR_PARTITION, another broker error, or a TimeoutException when no leader
+     * answered for it within request.timeout.ms); use {@link ListOffsetsResult#all()} for all or nothing.
      */
-    public Map<io.tributary.client.common.TopicPartition, Long> listOffsets(
-            Map<io.tributary.client.common.TopicPartition, OffsetSpec> specs) {
-        return specs.isEmpty() ? Map.of() : new OffsetLister(config, pool, metadata).list(specs);
+    public ListOffsetsResult listOffsets(Map<io.tributary.client.common.TopicPartition, OffsetSpec> specs) {
+        return specs.isEmpty() ? new ListOffsetsResult(Map.of(), Map.of()) : new OffsetLister(config, pool, metadata).list(specs);
     }
 
     /**

@@ -2,7 +2,11 @@ package io.tributary.client.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.tributary.client.common.ApiException;
+import io.tributary.client.common.TimeoutException;
 import io.tributary.client.common.TopicPartition;
 import io.tributary.client.network.ClientApiVersions;
 import io.tributary.client.network.RequestFrames;
@@ -65,6 +69,18 @@ class OffsetAndLogDirRequestsTest {
         OffsetAndLogDirRequests.OffsetResults results = OffsetAndLogDirRequests.parseListOffsets(List.of(ORDERS_0, ORDERS_1, orders2), response);
         assertEquals(Map.of(ORDERS_0, 42L), results.offsets());
         assertEquals(Map.of(ORDERS_1, Errors.UNKNOWN_SERVER_ERROR, orders2, Errors.NOT_LEADER_OR_FOLLOWER), results.errors());
+    }
+
+    @Test
+    void aResultKeepsTheAnsweredPartitionsAndAllThrowsTheFirstPartitionsError() {
+        ApiException unknown = new ApiException(Errors.UNKNOWN_TOPIC_OR_PARTITION, "orders-1 is not in the metadata");
+        TimeoutException late = new TimeoutException("no leader of orders-2 answered");
+        TopicPartition orders2 = new TopicPartition("orders", 2);
+        ListOffsetsResult result = new ListOffsetsResult(Map.of(ORDERS_0, 42L), Map.of(orders2, late, ORDERS_1, unknown));
+        assertEquals(42L, result.offset(ORDERS_0));
+        assertNull(result.offset(ORDERS_1));
+        assertSame(unknown, assertThrows(ApiException.class, result::all), "orders-1 comes before orders-2");
+        assertEquals(Map.of(ORDERS_0, 42L), new ListOffsetsResult(Map.of(ORDERS_0, 42L), Map.of()).all());
     }
 
     @Test

@@ -21,7 +21,12 @@ import java.util.stream.Collectors;
  * <p>A partition's leaderless time starts at the first observation in which its leader was gone: the leader's broker
  * unreachable or no longer registered, or the metadata naming no leader. It ends at the first observation that names
  * a different, reachable leader. Both ends are observations, so the duration is accurate to the poll intervals
- * (metadata and broker reachability every 250 ms). Not thread-safe: the console calls it from its event loop.
+ * (metadata and broker reachability every 250 ms). Observation times must not go backwards.
+ *
+ * <p>A Metadata answer from a broker whose cache lags may show a partition as it was before a failover. Such a
+ * state (a lower leader epoch than already seen, or the same epoch with another leader) is ignored: the partition
+ * keeps its last accepted state, so a lagging answer does not read as "leader 3 → 2" and back.
+ * Not thread-safe: the console calls it from its event loop.
  */
 public final class TimelineDiffer {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
@@ -34,7 +39,12 @@ public final class TimelineDiffer {
     private final Map<TopicPartition, Integer> lastLeader = new HashMap<>();
 
     /** The events between the previous observation and this one, oldest first; none for the first observation. */
-    public List<TimelineEvent> next(Observation now) {
+    public List<TimelineEvent> next(Observation observed) {
+        if (previous != null && observed.atMs() < previous.atMs()) {
+            throw new IllegalArgumentException("observation at " + observed.atMs() + " is older than the previous one at "
+                    + previous.atMs());
+        }
+        Observation now = withoutStalePartitions(observed);
         List<TimelineEvent> events = new ArrayList<>();
         if (previous != null) {
             brokers(previous, now, events);
@@ -44,6 +54,32 @@ public final class TimelineDiffer {
         trackLeaderlessPartitions(now);
         previous = now;
         return events;
+    }
+
+    /** The observation with each partition state older than the last accepted one replaced by that one. */
+    private Observation withoutStalePartitions(Observation observed) {
+        if (previous == null) {
+            return observed;
+        }
+        Map<TopicPartition, PartitionState> partitions = new HashMap<>(observed.partitions());
+        partitions.replaceAll((tp, is) -> {
+            PartitionState was = previous.partitions().get(tp);
+            return was != null && isStale(is, was) ? was : is;
+        });
+        return new Observation(observed.atMs(), observed.controllerId(), observed.brokers(), partitions,
+                observed.unreachableBecause());
+    }
+
+    /**
+     * Epoch -1 means the broker did not send one (old Metadata versions): nothing to compare then. Losing the leader
+     * need not bump the epoch, so "no leader" at the same epoch is news, not an old answer.
+     */
+    private static boolean isStale(PartitionState is, PartitionState was) {
+        if (is.leaderEpoch() < 0 || was.leaderEpoch() < 0) {
+            return false;
+        }
+        return is.leaderEpoch() < was.leaderEpoch()
+                || is.leaderEpoch() == was.leaderEpoch() && is.leader() >= 0 && was.leader() >= 0 && is.leader() != was.leader();
     }
 
     private void brokers(Observation before, Observation now, List<TimelineEvent> events) {
@@ -61,7 +97,7 @@ public final class TimelineDiffer {
                         null, -1, id, -1, null, was == BrokerState.UNREACHABLE ? "broker " + id + " reachable again" + at
                                 : "broker " + id + " joined" + at));
                 case UNREACHABLE -> events.add(event(now, EventKind.BROKER_UNREACHABLE, null, -1, id, -1, null,
-                        "broker " + id + " unreachable (connection refused)" + at));
+                        "broker " + id + " unreachable (" + now.unreachableBecause().getOrDefault(id, "no answer") + ")" + at));
                 case DOWN -> events.add(event(now, EventKind.BROKER_LEFT, null, -1, id, -1, null,
                         "broker " + id + " left" + at));
             }
@@ -93,7 +129,7 @@ public final class TimelineDiffer {
                     // (A partition that never had a leader is a new topic electing its first: not a change.)
                     int from = was.leader() >= 0 ? was.leader() : lastLeader.get(tp);
                     Long since = leaderGoneSince.get(tp);
-                    Long duration = since == null ? null : Math.max(0, now.atMs() - since);
+                    Long duration = since == null ? null : now.atMs() - since;
                     events.add(event(now, EventKind.LEADER, tp.topic(), tp.partition(), is.leader(), from, duration,
                             tp + ": leader " + from + " → " + is.leader() + (from == is.leader() ? " (re-elected)" : "")
                                     + (duration == null ? "" : " after " + duration + " ms")));

@@ -17,16 +17,19 @@ public final class BrokerProber implements AutoCloseable {
     private static final int CONNECT_TIMEOUT_MS = 800;
 
     /**
-     * A probe's outcome.
+     * A probe's outcome. Only the Kafka listener decides reachability: a failing /metrics (a 500, a timeout) is a
+     * metrics problem, shown as such, not a broker that is down.
      *
-     * @param listening whether the Kafka listener accepted a connection
-     * @param scraped   whether /metrics answered; null when no scrape was asked for
-     * @param metrics   the scrape, null when none was asked for or it failed
+     * @param listening    whether the Kafka listener accepted a connection
+     * @param connectError why it did not, null when it did
+     * @param scraped      whether /metrics answered; null when no scrape was asked for
+     * @param metrics      the scrape, null when none was asked for or it failed
+     * @param scrapeError  why the scrape failed, null when it did not fail
      */
-    public record Result(int brokerId, boolean listening, Boolean scraped, BrokerMetrics metrics, String error) {
-        /** Reachable: listening, and answering /metrics if asked. */
+    public record Result(int brokerId, boolean listening, String connectError, Boolean scraped, BrokerMetrics metrics,
+                         String scrapeError) {
         public boolean reachable() {
-            return listening && !Boolean.FALSE.equals(scraped);
+            return listening;
         }
     }
 
@@ -42,12 +45,10 @@ public final class BrokerProber implements AutoCloseable {
     public Future<Result> probe(Node broker, String metricsUrl) {
         Future<Void> connect = net.connect(broker.port(), broker.host()).compose(socket -> socket.close());
         Future<BrokerMetrics> scrape = metricsUrl == null ? Future.succeededFuture(null) : scraper.scrape(metricsUrl);
-        return Future.join(connect, scrape).transform(done -> {
-            Boolean scraped = metricsUrl == null ? null : scrape.succeeded();
-            String error = connect.failed() ? connect.cause().getMessage() : scrape.failed() ? scrape.cause().getMessage() : null;
-            return Future.succeededFuture(new Result(broker.id(), connect.succeeded(), scraped,
-                    scrape.succeeded() ? scrape.result() : null, error));
-        });
+        return Future.join(connect, scrape).transform(done -> Future.succeededFuture(new Result(broker.id(),
+                connect.succeeded(), connect.failed() ? String.valueOf(connect.cause().getMessage()) : null,
+                metricsUrl == null ? null : scrape.succeeded(), scrape.succeeded() ? scrape.result() : null,
+                scrape.failed() ? String.valueOf(scrape.cause().getMessage()) : null)));
     }
 
     @Override

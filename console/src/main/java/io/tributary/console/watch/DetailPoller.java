@@ -5,6 +5,7 @@ import io.tributary.client.admin.ConfigEntry;
 import io.tributary.client.admin.ConfigResource;
 import io.tributary.client.admin.GroupDescription;
 import io.tributary.client.admin.GroupListing;
+import io.tributary.client.admin.ListOffsetsResult;
 import io.tributary.client.admin.LogDirDescription;
 import io.tributary.client.admin.OffsetSpec;
 import io.tributary.client.common.PartitionInfo;
@@ -14,8 +15,10 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -35,6 +38,7 @@ public final class DetailPoller implements AutoCloseable {
 
     private final Admin admin;
     private final Supplier<ClusterView> latestView;
+    private final Supplier<Set<Integer>> unreachableBrokers;
     private final Consumer<DetailView> sink;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "console-detail-poller");
@@ -45,10 +49,18 @@ public final class DetailPoller implements AutoCloseable {
     private final Map<Integer, String> metricsUrls = new ConcurrentHashMap<>();
     private final Map<Integer, String> metricsUrlAskedOf = new HashMap<>();
     private DetailView last = DetailView.EMPTY;
+    /** What is failing now (a call, or a partition's offsets): warned once per outage, and once when it recovers. */
+    private final Set<String> failing = new HashSet<>();
 
-    public DetailPoller(Admin admin, Supplier<ClusterView> latestView, Consumer<DetailView> sink) {
+    /**
+     * @param unreachableBrokers the brokers whose Kafka port the prober finds refusing: their partitions' offsets and
+     *                           their log dirs are not asked for (each call would wait until request.timeout.ms)
+     */
+    public DetailPoller(Admin admin, Supplier<ClusterView> latestView, Supplier<Set<Integer>> unreachableBrokers,
+                        Consumer<DetailView> sink) {
         this.admin = admin;
         this.latestView = latestView;
+        this.unreachableBrokers = unreachableBrokers;
         this.sink = sink;
     }
 
@@ -63,15 +75,25 @@ public final class DetailPoller implements AutoCloseable {
         }
         try {
             refreshMetricsUrls(view);
+            Set<Integer> unreachable = unreachableBrokers.get();
             List<TopicPartition> led = new ArrayList<>();
             view.topics().values().forEach(ps -> ps.stream().filter(p -> !p.offline()
-                    && view.brokers().containsKey(p.leader().id())).map(PartitionInfo::topicPartition).forEach(led::add));
-            Map<TopicPartition, Long> earliest = attempt("list earliest offsets", () -> offsets(led, OffsetSpec.EARLIEST), last.earliest());
-            Map<TopicPartition, Long> latest = attempt("list latest offsets", () -> offsets(led, OffsetSpec.LATEST), last.latest());
+                    && view.brokers().containsKey(p.leader().id()) && !unreachable.contains(p.leader().id()))
+                    .map(PartitionInfo::topicPartition).forEach(led::add));
+            Map<TopicPartition, Long> earliest = new HashMap<>(last.earliest());
+            Map<TopicPartition, Long> latest = new HashMap<>(last.latest());
+            Set<TopicPartition> answered = new HashSet<>();
+            offsets(led, OffsetSpec.EARLIEST, earliest, new HashSet<>());
+            offsets(led, OffsetSpec.LATEST, latest, answered);
+            Set<TopicPartition> existing = new HashSet<>();
+            view.topics().values().forEach(ps -> ps.forEach(p -> existing.add(p.topicPartition())));
+            earliest.keySet().retainAll(existing);
+            latest.keySet().retainAll(existing);
             Map<Integer, Map<TopicPartition, Long>> sizes = new TreeMap<>();
             for (int broker : view.brokers().keySet()) {
                 Map<TopicPartition, Long> previous = last.sizes().getOrDefault(broker, Map.of());
-                sizes.put(broker, attempt("describe the log dirs of broker " + broker, () -> sizesOf(broker), previous));
+                sizes.put(broker, unreachable.contains(broker) ? previous
+                        : attempt("describe the log dirs of broker " + broker, () -> sizesOf(broker), previous));
             }
             Map<String, Map<String, String>> configs = new TreeMap<>();
             for (String topic : view.topics().keySet()) {
@@ -79,17 +101,39 @@ public final class DetailPoller implements AutoCloseable {
                         last.topicConfigs().getOrDefault(topic, Map.of())));
             }
             List<GroupView> groups = attempt("describe groups", this::groups, last.groups());
-            last = new DetailView(System.currentTimeMillis(), earliest, latest, sizes, configs, groups, Map.copyOf(metricsUrls));
+            last = new DetailView(System.currentTimeMillis(), earliest, latest, sizes, configs, groups, Map.copyOf(metricsUrls),
+                    answered);
             sink.accept(last);
         } catch (RuntimeException e) {
             log.warn("Detail poll failed: {}", e.toString());
         }
     }
 
-    private Map<TopicPartition, Long> offsets(List<TopicPartition> partitions, OffsetSpec spec) {
+    /**
+     * Asks the leaders for one offset of each partition and puts what they answered into {@code into} (which holds
+     * the last known values); a partition that fails keeps its last value and is warned about once per outage.
+     */
+    private void offsets(List<TopicPartition> partitions, OffsetSpec spec, Map<TopicPartition, Long> into,
+                         Set<TopicPartition> answered) {
         Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
         partitions.forEach(tp -> specs.put(tp, spec));
-        return admin.listOffsets(specs);
+        ListOffsetsResult result;
+        try {
+            result = admin.listOffsets(specs);
+        } catch (RuntimeException e) {
+            failed("list the " + spec.name().toLowerCase(java.util.Locale.ROOT) + " offsets", e);
+            return;
+        }
+        into.putAll(result.offsets());
+        answered.addAll(result.offsets().keySet());
+        for (TopicPartition tp : partitions) {
+            String what = "list the " + spec.name().toLowerCase(java.util.Locale.ROOT) + " offset of " + tp;
+            if (result.errors().containsKey(tp)) {
+                failed(what, result.errors().get(tp));
+            } else {
+                recovered(what);
+            }
+        }
     }
 
     private Map<TopicPartition, Long> sizesOf(int broker) {
@@ -126,6 +170,9 @@ public final class DetailPoller implements AutoCloseable {
 
     /** The metrics.listener of each live broker, asked again when a broker registers anew. */
     private void refreshMetricsUrls(ClusterView view) {
+        // A broker that left is asked again when it returns, even at the same address (its config may have changed).
+        metricsUrlAskedOf.keySet().retainAll(view.brokers().keySet());
+        metricsUrls.keySet().retainAll(view.brokers().keySet());
         view.brokers().forEach((id, node) -> {
             if (node.address().equals(metricsUrlAskedOf.get(id))) {
                 return;
@@ -141,23 +188,45 @@ public final class DetailPoller implements AutoCloseable {
                     log.info("Broker {} serves metrics at {}/metrics", id, url);
                 }
                 metricsUrlAskedOf.put(id, node.address());
+                recovered("describe the configs of broker " + id);
             } catch (RuntimeException e) {
-                log.debug("Could not describe the configs of broker {} yet: {}", id, e.toString());
+                failed("describe the configs of broker " + id, e);
             }
         });
     }
 
     private <T> T attempt(String what, Supplier<T> call, T fallback) {
         try {
-            return call.get();
+            T value = call.get();
+            recovered(what);
+            return value;
         } catch (RuntimeException e) {
-            log.debug("Could not {} (keeping the last value): {}", what, e.toString());
+            failed(what, e);
             return fallback;
+        }
+    }
+
+    private void failed(String what, Throwable e) {
+        if (failing.add(what)) {
+            log.warn("Could not {} (keeping the last value; retrying every poll): {}", what, e.toString());
+        } else {
+            log.debug("Still cannot {}: {}", what, e.toString());
+        }
+    }
+
+    private void recovered(String what) {
+        if (failing.remove(what)) {
+            log.info("Can {} again", what);
         }
     }
 
     @Override
     public void close() {
         thread.shutdownNow();
+    }
+
+    /** Waits for a poll in progress to finish after {@link #close}, so that none delivers a view afterwards. */
+    public boolean awaitTermination(long timeoutMs) throws InterruptedException {
+        return thread.awaitTermination(timeoutMs, TimeUnit.MILLISECONDS);
     }
 }

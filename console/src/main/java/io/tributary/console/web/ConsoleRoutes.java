@@ -23,7 +23,7 @@ public final class ConsoleRoutes {
         router.get("/api/cluster").handler(ctx -> json(ctx, SnapshotJson.cluster(state).encode()));
         router.get("/api/topics").handler(ctx -> json(ctx, SnapshotJson.topics(state).encode()));
         router.get("/api/groups").handler(ctx -> json(ctx, SnapshotJson.groups(state).encode()));
-        router.get("/api/timeline").handler(ctx -> json(ctx, SnapshotJson.events(state.timeline().newestFirst()).encode()));
+        router.get("/api/timeline").handler(ctx -> json(ctx, SnapshotJson.events(state.timeline().newestFirst(), state.timeline()).encode()));
         router.get("/vendor/uplot/*").handler(StaticHandler.create(FileSystemAccess.RELATIVE, UPLOT_DIST).setCachingEnabled(true));
         router.get("/*").handler(StaticHandler.create(FileSystemAccess.RELATIVE, "webroot").setIndexPage("index.html")
                 .setCachingEnabled(false));

@@ -8,6 +8,7 @@ import io.tributary.console.ConsoleState;
 import io.tributary.console.metrics.BrokerMetrics;
 import io.tributary.console.metrics.BrokerRates;
 import io.tributary.console.timeline.BrokerState;
+import io.tributary.console.timeline.Timeline;
 import io.tributary.console.timeline.TimelineEvent;
 import io.tributary.console.watch.ClusterView;
 import io.tributary.console.watch.DetailView;
@@ -58,7 +59,8 @@ public final class SnapshotJson {
                     .put("address", node == null ? null : node.address())
                     .put("controller", view != null && view.controllerId() == id)
                     .put("leaderOf", led.containsKey(id) ? led.get(id)[0] : 0)
-                    .put("metricsUrl", state.detail().metricsUrls().get(id));
+                    .put("metricsUrl", state.detail().metricsUrls().get(id))
+                    .put("metricsError", s == BrokerState.UP ? state.metricsErrorOf(id) : null);
             BrokerMetrics m = s == BrokerState.UP ? state.metricsOf(id) : null;
             BrokerRates r = s == BrokerState.UP ? state.ratesOf(id) : null;
             b.put("rssBytes", m == null ? null : m.rssBytes())
@@ -93,7 +95,7 @@ public final class SnapshotJson {
                         .put("earliest", detail.earliest().get(tp)).put("latest", detail.latest().get(tp))
                         .put("sizeBytes", size));
             }
-            topics.add(new JsonObject().put("name", name).put("internal", name.startsWith("__"))
+            topics.add(new JsonObject().put("name", name).put("internal", view.internalTopics().contains(name))
                     .put("partitions", partitions)
                     .put("configs", new JsonObject(Map.copyOf(detail.topicConfigs().getOrDefault(name, Map.of()))))
                     .put("messagesInPerSec", messagesIn.containsKey(name) ? messagesIn.get(name) : state.offsetRates().get(name))
@@ -144,16 +146,17 @@ public final class SnapshotJson {
         return groups;
     }
 
-    public static JsonObject event(TimelineEvent e) {
-        return new JsonObject().put("seq", e.seq()).put("atMs", e.atMs()).put("kind", e.kind().wireName())
+    /** @param internal whether the event is about a partition of an internal topic (hidden unless asked for) */
+    public static JsonObject event(TimelineEvent e, boolean internal) {
+        return new JsonObject().put("internal", internal).put("seq", e.seq()).put("atMs", e.atMs()).put("kind", e.kind().wireName())
                 .put("topic", e.topic()).put("partition", e.partition() < 0 ? null : e.partition())
                 .put("broker", e.broker() < 0 ? null : e.broker()).put("from", e.from() < 0 ? null : e.from())
                 .put("durationMs", e.durationMs()).put("text", e.text());
     }
 
-    public static JsonArray events(List<TimelineEvent> events) {
+    public static JsonArray events(List<TimelineEvent> events, Timeline timeline) {
         JsonArray array = new JsonArray();
-        events.forEach(e -> array.add(event(e)));
+        events.forEach(e -> array.add(event(e, timeline.isAboutInternalTopic(e))));
         return array;
     }
 

@@ -2,6 +2,7 @@ package io.tributary.console.timeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.client.common.TopicPartition;
@@ -99,6 +100,51 @@ class TimelineDifferTest {
         assertEquals(2, events.get(2).broker());
         assertEquals("controller 1 → 3", events.get(1).text());
         assertTrue(events.get(0).seq() < events.get(1).seq() && events.get(1).seq() < events.get(2).seq());
+    }
+
+    @Test
+    void aLaggingMetadataAnswerWithAnOlderEpochIsNoLeaderChange() {
+        TimelineDiffer differ = new TimelineDiffer();
+        differ.next(at(0, 1, ALL_UP, 2, 1, List.of(1, 2, 3)));
+        assertEquals(EventKind.LEADER, differ.next(at(250, 1, ALL_UP, 3, 2, List.of(1, 3))).get(0).kind());
+        // A broker whose cache lags still says leader 2 at epoch 1, ISR [1,2,3]: no "3 → 2", no ISR expand.
+        assertEquals(List.of(), differ.next(at(500, 1, ALL_UP, 2, 1, List.of(1, 2, 3))));
+        // Same epoch, another leader: also an old answer.
+        assertEquals(List.of(), differ.next(at(750, 1, ALL_UP, 1, 2, List.of(1, 3))));
+        // And the fresh answer after it changes nothing either: "2 → 3" is not repeated.
+        assertEquals(List.of(), differ.next(at(1_000, 1, ALL_UP, 3, 2, List.of(1, 3))));
+        assertEquals(List.of(EventKind.LEADER), differ.next(at(1_250, 1, ALL_UP, 1, 3, List.of(1, 3))).stream()
+                .map(TimelineEvent::kind).toList());
+    }
+
+    @Test
+    void observationsGoingBackInTimeAreRefusedRatherThanMeasuredNegative() {
+        TimelineDiffer differ = new TimelineDiffer();
+        differ.next(at(1_000, 1, ALL_UP, 2, 1, List.of(1, 2, 3)));
+        assertThrows(IllegalArgumentException.class, () -> differ.next(at(999, 1, ALL_UP, 2, 1, List.of(1, 2, 3))));
+    }
+
+    @Test
+    void theUnreachableEventNamesTheProbesError() {
+        TimelineDiffer differ = new TimelineDiffer();
+        differ.next(at(0, 1, ALL_UP, 2, 1, List.of(1, 2, 3)));
+        Map<Integer, BrokerState> twoRefuses = Map.of(1, BrokerState.UP, 2, BrokerState.UNREACHABLE, 3, BrokerState.UP);
+        TimelineEvent unreachable = differ.next(new Observation(100, 1, twoRefuses,
+                Map.of(DEMO_1, new PartitionState(2, 1, List.of(1, 2, 3), List.of(1, 2, 3))),
+                Map.of(2, "Connection refused: localhost/127.0.0.1:9093"))).get(0);
+        assertTrue(unreachable.text().startsWith("broker 2 unreachable (Connection refused: localhost/127.0.0.1:9093)"),
+                unreachable.text());
+    }
+
+    @Test
+    void internalTopicEventsHaveTheirOwnCapacityAndNeverPushOutTheShownOnes() {
+        Timeline timeline = new Timeline(2);
+        timeline.add(new TimelineEvent(1, 1, EventKind.CONTROLLER, null, -1, 1, -1, null, "shown"));
+        for (int i = 2; i <= 5; i++) {
+            timeline.add(new TimelineEvent(i, i, EventKind.LEADER, "__consumer_offsets", i, 1, 2, null, "internal" + i), true);
+        }
+        assertEquals(List.of("internal5", "internal4", "shown"), timeline.newestFirst().stream().map(TimelineEvent::text).toList());
+        assertTrue(timeline.isAboutInternalTopic(timeline.newestFirst().get(0)));
     }
 
     @Test

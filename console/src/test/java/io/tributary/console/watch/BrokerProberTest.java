@@ -53,7 +53,7 @@ class BrokerProberTest {
         Node broker = new Node(2, "localhost", kafka.actualPort(), null);
 
         BrokerProber.Result up = probe(broker, "http://localhost:" + metrics.actualPort());
-        assertTrue(up.reachable(), String.valueOf(up.error()));
+        assertTrue(up.reachable(), String.valueOf(up.connectError()));
         BrokerMetrics m = up.metrics();
         assertNotNull(m);
         assertEquals(3.0, m.leaderCount());
@@ -62,8 +62,9 @@ class BrokerProberTest {
 
         metrics.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         BrokerProber.Result noMetrics = probe(broker, "http://localhost:" + metrics.actualPort());
-        assertFalse(noMetrics.reachable(), "a refused scrape marks the broker unreachable at once");
+        assertTrue(noMetrics.reachable(), "a failed scrape is a metrics problem, not a broker down");
         assertTrue(noMetrics.listening());
+        assertNotNull(noMetrics.scrapeError(), "the scrape's own error is kept for the page");
         assertEquals(Boolean.FALSE, noMetrics.scraped());
         assertNull(noMetrics.metrics());
         kafka.close();
@@ -82,6 +83,7 @@ class BrokerProberTest {
         BrokerProber.Result refused = probe(broker, null);
         assertFalse(refused.reachable());
         assertEquals(1, refused.brokerId());
+        assertTrue(refused.connectError().toLowerCase(java.util.Locale.ROOT).contains("refused"), refused.connectError());
     }
 
     private NetServer listen() throws Exception {
