@@ -67,7 +67,7 @@
     $("#summary").innerHTML =
       card("summary-brokers", `${up} / ${c.brokers.length}`, "brokers up", up < c.brokers.length ? "bad" : "") +
       card("summary-controller", c.controller ?? Fmt.dash, "controller", c.controller == null ? "bad" : "") +
-      card("summary-partitions", c.partitions, "partitions") +
+      card("summary-partitions", c.partitions, "partitions, internal included") +
       card("summary-under", c.underReplicatedPartitions, "under-replicated", c.underReplicatedPartitions ? "warn" : "") +
       card("summary-offline", c.offlinePartitions, "offline", c.offlinePartitions ? "bad" : "");
   }
