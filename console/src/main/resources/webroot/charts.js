@@ -55,6 +55,8 @@ const Charts = (() => {
     }
     if (c.data[0].length > HISTORY) c.data.forEach(a => a.shift());
     c.plot.setData(c.data);
+    // uPlot spreads a lone point over years without asking the range function: give it the minute itself.
+    if (xs.length === 1) c.plot.setScale("x", { min: xs[0] - 60, max: xs[0] });
   }
 
   // Forgets a chart whose panel is gone.
