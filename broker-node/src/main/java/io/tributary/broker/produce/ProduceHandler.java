@@ -92,14 +92,14 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                         + " carries no record batch");
             }
             String topicName = topic.name();
-            return partition.appendAsLeader(records, acks, timeoutMs).thenApply(result -> {
-                // Offsets are assigned consecutively on the leader, so the span is the number of records appended;
-                // a retried idempotent batch already in the log is answered with bytes 0 and counted once only.
-                if (result.bytes() > 0) {
-                    traffic.produced(topicName, result.lastOffset() - result.firstOffset() + 1, result.bytes());
+            // Counted at the local write, not at the response: an acks=all produce that then times out waiting
+            // for the ISR is still in the leader's log. A retried idempotent batch already in the log is answered
+            // with bytes 0 and counted once only; offsets are consecutive on the leader, so the span is the count.
+            return partition.appendAsLeader(records, acks, timeoutMs, written -> {
+                if (written.bytes() > 0) {
+                    traffic.produced(topicName, written.lastOffset() - written.firstOffset() + 1, written.bytes());
                 }
-                return new Partition.Appended(result, partition.logStartOffset());
-            });
+            }).thenApply(result -> new Partition.Appended(result, partition.logStartOffset()));
         } catch (ApiError e) {
             return CompletableFuture.failedFuture(e);
         }
