@@ -17,9 +17,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -170,7 +172,7 @@ class BrokerMetricsClusterTest {
             Map<Integer, Integer> leaders = new HashMap<>();
             Map<Integer, Integer> replicas = new HashMap<>();
             for (TopicDescription topic : admin.describeTopics(admin.listTopics(
-                    new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true)).names().get()).allTopicNames().get().values()) {
+                    new ListTopicsOptions().listInternal(true)).names().get()).allTopicNames().get().values()) {
                 for (TopicPartitionInfo p : topic.partitions()) {
                     leaders.merge(p.leader().id(), 1, Integer::sum);
                     p.replicas().forEach(r -> replicas.merge(r.id(), 1, Integer::sum));
@@ -245,7 +247,7 @@ class BrokerMetricsClusterTest {
             }
             assertTrue(coordinator[0] > 0, "no broker reports lag-rf1");
         });
-        long remote = java.util.stream.IntStream.range(0, 3)
+        long remote = IntStream.range(0, 3)
                 .filter(p -> cluster.broker(coordinator[0]).replica(new TopicPartition("lagging-rf1", p)).isEmpty()).count();
         assertTrue(remote >= 1, "RF=1 on 3 brokers leaves partitions without a replica on the coordinator " + coordinator[0]);
     }
@@ -259,6 +261,14 @@ class BrokerMetricsClusterTest {
         String text = scrape(cluster.metricsUrl(leader));
         assertTrue(text.contains("kafka_log_log_size{partition=\"1\",topic=\"doomed\"}"), text);
         assertTrue(text.contains("kafka_server_brokertopicmetrics_messagesin_total{topic=\"doomed\"}"), text);
+        TopicPartition tp = new TopicPartition("doomed", 0);
+        try (KafkaConsumer<String, String> consumer = consumer("doomed-group", Map.of())) {
+            consumer.commitSync(Map.of(tp, new OffsetAndMetadata(1)));
+        }
+        // The coordinator keeps the group's offsets of the deleted topic; only the metadata says the topic is gone.
+        await("the coordinator reports doomed-group").atMost(WAIT).untilAsserted(() -> assertTrue(
+                IntStream.rangeClosed(1, 3).anyMatch(id -> scrapeQuietly(id).contains(
+                        "kafka_consumergroup_lag{consumergroup=\"doomed-group\",partition=\"0\",topic=\"doomed\"}"))));
         admin.deleteTopics(List.of("doomed")).all().get(30, TimeUnit.SECONDS);
         await("no series of the deleted topic on any broker").atMost(WAIT).untilAsserted(() -> {
             for (int id = 1; id <= 3; id++) {
@@ -294,6 +304,14 @@ class BrokerMetricsClusterTest {
         assertTrue(sumOver(Set.of(1, 2, 3), "kafka_server_replicamanager_isrexpands_total") > expandsBefore);
     }
 
+    private static String scrapeQuietly(int id) {
+        try {
+            return scrape(cluster.metricsUrl(id));
+        } catch (Exception e) {
+            throw new IllegalStateException("scraping broker " + id, e);
+        }
+    }
+
     private static double sumOver(Set<Integer> brokers, String metric) throws Exception {
         double sum = 0;
         for (int id : brokers) {
@@ -306,7 +324,7 @@ class BrokerMetricsClusterTest {
     private static int partitionsWithReplicaOn(int broker, boolean replicated) throws Exception {
         int count = 0;
         for (TopicDescription topic : admin.describeTopics(admin.listTopics(
-                new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true)).names().get()).allTopicNames().get().values()) {
+                new ListTopicsOptions().listInternal(true)).names().get()).allTopicNames().get().values()) {
             for (TopicPartitionInfo p : topic.partitions()) {
                 if (p.replicas().stream().anyMatch(n -> n.id() == broker) && (p.replicas().size() > 1) == replicated) {
                     count++;
