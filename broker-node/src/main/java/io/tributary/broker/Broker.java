@@ -55,6 +55,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -314,12 +315,11 @@ public final class Broker implements AutoCloseable {
             log.info("Broker {}: metrics.listener=none: no metrics or health endpoints", brokerId);
             return;
         }
-        metrics = BrokerMetrics.enabled();
-        toClose.add(metrics);
+        metrics = BrokerMetrics.enabled(brokerId); // closed in close() after the listener stops, not with toClose
         metricsServer = new MetricsServer(vertx, wanted, metrics, brokerId);
         try {
             metricsListener = metricsServer.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             metricsServer = null;
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
@@ -413,6 +413,8 @@ public final class Broker implements AutoCloseable {
                 log.warn("Broker {}: stopping the metrics listener failed", brokerId, e);
             }
         }
+        // Only now: a scrape answered while the rest shut down still found its registry open.
+        metrics.close();
         if (vertx != null) {
             try {
                 vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -22,14 +22,15 @@ import org.apache.curator.framework.state.ConnectionStateListener;
 public final class ZooKeeperSession implements ConnectionStateListener {
 
     /** The states the {@code state} label takes, one series each; the current one is 1. */
-    private static final String[] STATES = {"connected", "suspended", "lost", "read_only"};
+    private static final String[] STATES = {"connecting", "connected", "suspended", "lost", "read_only"};
     private static final Duration[] BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
             Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
             Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5)};
 
     private final Readiness readiness;
     private final MeterRegistry registry;
-    private volatile String state = "lost";
+    /** Until Curator's first CONNECTED: a broker that has not reached ZooKeeper yet has lost nothing. */
+    private volatile String state = "connecting";
     private final LongAdder disconnects = new LongAdder();
     private final LongAdder expires = new LongAdder();
     private Timer latency;
