@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +61,7 @@ public final class BrokerProcess implements AutoCloseable {
             Files.createDirectories(outputFile.getParent());
             long start = Files.exists(outputFile) ? Files.size(outputFile) : 0;
             Files.writeString(outputFile, "===== " + name + ": " + String.join(" ", command.subList(command.indexOf(Distribution.BROKER_MAIN), command.size()))
-                    + System.lineSeparator(), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(distribution.projectRoot().toFile())
                     .redirectErrorStream(true)
