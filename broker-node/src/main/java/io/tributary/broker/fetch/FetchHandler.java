@@ -29,20 +29,20 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
     private final PartitionLookup partitions;
     private final Executor readPool;
     private final ScheduledExecutorService timers;
-
     private final TopicTraffic traffic;
-
-    public FetchHandler(TopicLookup topics, PartitionLookup partitions, Executor readPool, ScheduledExecutorService timers) {
-        this(topics, partitions, readPool, timers, TopicTraffic.disabled());
-    }
 
     public FetchHandler(TopicLookup topics, PartitionLookup partitions, Executor readPool, ScheduledExecutorService timers,
                         TopicTraffic traffic) {
-        this.traffic = traffic;
         this.topics = topics;
         this.partitions = partitions;
         this.readPool = readPool;
         this.timers = timers;
+        this.traffic = traffic;
+    }
+
+    /** The fetching replica's id, or -1 for a consumer: where Fetch says whether a follower is asking. */
+    public static int replicaId(FetchRequestData request, short version) {
+        return version >= FIRST_VERSION_WITH_REPLICA_STATE ? request.replicaState().replicaId() : request.replicaId();
     }
 
     @Override
@@ -54,7 +54,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                 targets.add(FetchTarget.resolve(topics, partitions, version, topic, partition));
             }
         }
-        int replicaId = version >= FIRST_VERSION_WITH_REPLICA_STATE ? request.replicaState().replicaId() : request.replicaId();
+        int replicaId = replicaId(request, version);
         boolean fromFollower = replicaId >= 0;
         if (fromFollower) {
             long now = System.currentTimeMillis();

@@ -3,10 +3,10 @@ package io.tributary.broker.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -26,13 +26,12 @@ import org.apache.kafka.common.protocol.Errors;
  */
 public final class RequestMetrics {
 
-    private static final Duration[] BUCKETS = {
-            Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
-            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
-            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
+    /** Slot of FetchFollower, after every API key's own slot. */
+    private static final int FETCH_FOLLOWER = maxApiKey() + 1;
 
     private final MeterRegistry registry;
-    private final Map<String, ApiMeters> byRequest = new ConcurrentHashMap<>();
+    /** Each API's meters by API key (and FetchFollower), registered at its first request: no map lookup per request. */
+    private final AtomicReferenceArray<ApiMeters> byApi = new AtomicReferenceArray<>(FETCH_FOLLOWER + 1);
 
     private RequestMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -59,11 +58,11 @@ public final class RequestMetrics {
     }
 
     /** One answered request: its time from decoding to the encoded response, and the errors it carries. */
-    public void answered(String request, long nanos, ApiMessage response) {
+    public void answered(ApiKeys api, boolean fromFollower, long nanos, ApiMessage response) {
         if (registry == null) {
             return;
         }
-        ApiMeters meters = meters(request);
+        ApiMeters meters = meters(api, fromFollower);
         meters.latency.record(nanos, TimeUnit.NANOSECONDS);
         meters.requests.increment();
         if (response instanceof ProduceResponseData produce) {
@@ -88,7 +87,7 @@ public final class RequestMetrics {
         if (registry == null || api == ApiKeys.PRODUCE || api == ApiKeys.FETCH) {
             return;
         }
-        countError(meters(api.name), error.code());
+        countError(meters(api, false), error.code());
     }
 
     private void countError(ApiMeters meters, short code) {
@@ -101,15 +100,30 @@ public final class RequestMetrics {
                 .tag("request", meters.request).tag("error", e.name()).register(registry)).increment();
     }
 
-    private ApiMeters meters(String request) {
-        ApiMeters m = byRequest.get(request);
-        return m != null ? m : byRequest.computeIfAbsent(request, this::register);
+    private ApiMeters meters(ApiKeys api, boolean fromFollower) {
+        int slot = api == ApiKeys.FETCH && fromFollower ? FETCH_FOLLOWER : api.id;
+        ApiMeters m = byApi.get(slot);
+        if (m == null) {
+            // Micrometer returns the meters already registered under the same name and tags, so two threads
+            // racing here end up with the same ones.
+            byApi.compareAndSet(slot, null, register(requestName(api, fromFollower)));
+            m = byApi.get(slot);
+        }
+        return m;
+    }
+
+    private static int maxApiKey() {
+        int max = 0;
+        for (ApiKeys api : ApiKeys.values()) {
+            max = Math.max(max, api.id);
+        }
+        return max;
     }
 
     private ApiMeters register(String request) {
         Timer latency = Timer.builder("kafka.network.requestmetrics.totaltime")
                 .description("Time from a request's decoding to its encoded response")
-                .tag("request", request).serviceLevelObjectives(BUCKETS).register(registry);
+                .tag("request", request).serviceLevelObjectives(LatencyBuckets.get()).register(registry);
         Counter requests = Counter.builder("kafka.network.requestmetrics.requests")
                 .description("Requests answered").tag("request", request).register(registry);
         return new ApiMeters(request, latency, requests);

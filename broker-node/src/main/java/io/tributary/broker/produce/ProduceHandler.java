@@ -35,10 +35,6 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     private final PartitionLookup partitions;
     private final TopicTraffic traffic;
 
-    public ProduceHandler(TopicLookup topics, PartitionLookup partitions) {
-        this(topics, partitions, TopicTraffic.disabled());
-    }
-
     public ProduceHandler(TopicLookup topics, PartitionLookup partitions, TopicTraffic traffic) {
         this.topics = topics;
         this.partitions = partitions;
