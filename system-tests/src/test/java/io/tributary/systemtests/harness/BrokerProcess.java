@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +46,7 @@ public final class BrokerProcess implements AutoCloseable {
      * default 9191+id, so a test never collides with a developer's cluster; see {@link #metricsUrl()}.
      */
     public static BrokerProcess launch(Distribution distribution, String name, Map<String, String> given, Path outputFile) {
-        Map<String, String> settings = new java.util.LinkedHashMap<>(given);
+        Map<String, String> settings = new LinkedHashMap<>(given);
         settings.putIfAbsent("metrics.listener", "http://127.0.0.1:" + FreePort.pick());
         List<String> command = new ArrayList<>(List.of(
                 distribution.java().toString(),
@@ -192,7 +194,7 @@ public final class BrokerProcess implements AutoCloseable {
     public String outputTail(int lines) {
         String[] all = output().split("\\R");
         int from = Math.max(0, all.length - lines);
-        return String.join(System.lineSeparator(), java.util.Arrays.asList(all).subList(from, all.length));
+        return String.join(System.lineSeparator(), Arrays.asList(all).subList(from, all.length));
     }
 
     @Override
