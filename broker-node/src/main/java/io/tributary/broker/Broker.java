@@ -228,9 +228,10 @@ public final class Broker implements AutoCloseable {
         RequestDispatcher dispatcher = groups.register(admin.register(RequestDispatcher.builder(brokerId)))
                 .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(brokerId, clusterId, registry, controllerElection,
                         metadata, creator, config.get(BrokerConfig.AUTO_CREATE_TOPICS_ENABLE), zkPool))
-                .register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(topics, partitions, metrics.traffic()))
+                .register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(topics, partitions, metrics.traffic(), metrics.requests()))
                 .advertiseFrom(ApiKeys.PRODUCE, 0)
-                .register(ApiKeys.FETCH, 4, 17, new FetchHandler(topics, partitions, readPool, timers, metrics.traffic()))
+                .register(ApiKeys.FETCH, 4, 17, new FetchHandler(topics, partitions, readPool, timers, metrics.traffic(),
+                        metrics.requests()))
                 .register(ApiKeys.LIST_OFFSETS, 1, 10, new ListOffsetsHandler(topics, partitions, readPool))
                 .register(ApiKeys.CREATE_TOPICS, 2, 7, new CreateTopicsHandler(controllerElection, creator, waiter, zkPool))
                 .register(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsHandler(brokerId,

@@ -1,5 +1,6 @@
 package io.tributary.broker.fetch;
 
+import io.tributary.broker.metrics.RequestMetrics;
 import io.tributary.broker.metrics.TopicTraffic;
 import io.tributary.broker.protocol.ApiHandler;
 import io.tributary.broker.protocol.RequestContext;
@@ -30,14 +31,16 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
     private final Executor readPool;
     private final ScheduledExecutorService timers;
     private final TopicTraffic traffic;
+    private final RequestMetrics requests;
 
     public FetchHandler(TopicLookup topics, PartitionLookup partitions, Executor readPool, ScheduledExecutorService timers,
-                        TopicTraffic traffic) {
+                        TopicTraffic traffic, RequestMetrics requests) {
         this.topics = topics;
         this.partitions = partitions;
         this.readPool = readPool;
         this.timers = timers;
         this.traffic = traffic;
+        this.requests = requests;
     }
 
     /** The fetching replica's id, or -1 for a consumer: where Fetch says whether a follower is asking. */
@@ -64,7 +67,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                 }
             }
         }
-        FetchReader reader = new FetchReader(targets, request.maxBytes(), version, fromFollower, traffic);
+        FetchReader reader = new FetchReader(targets, request.maxBytes(), version, fromFollower, traffic, requests);
         DelayedFetch fetch = new DelayedFetch(reader, request.minBytes(), request.maxWaitMs(), readPool, timers);
         return fetch.start().thenApply(ApiMessage.class::cast);
     }

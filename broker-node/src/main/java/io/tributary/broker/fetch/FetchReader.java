@@ -2,6 +2,7 @@ package io.tributary.broker.fetch;
 
 import io.tributary.broker.log.LogReadResult;
 import io.tributary.broker.log.OffsetOutOfRangeException;
+import io.tributary.broker.metrics.RequestMetrics;
 import io.tributary.broker.metrics.TopicTraffic;
 import io.tributary.broker.protocol.ApiError;
 import io.tributary.broker.replica.Partition;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.Records;
@@ -25,14 +27,16 @@ final class FetchReader {
     private final short version;
     private final boolean fromFollower;
     private final TopicTraffic traffic;
+    private final RequestMetrics requests;
 
     FetchReader(List<FetchTarget> targets, int maxBytes, short version, boolean fromFollower,
-                TopicTraffic traffic) {
+                TopicTraffic traffic, RequestMetrics requests) {
         this.targets = targets;
         this.maxBytes = maxBytes;
         this.version = version;
         this.fromFollower = fromFollower;
         this.traffic = traffic;
+        this.requests = requests;
     }
 
     /**
@@ -65,9 +69,19 @@ final class FetchReader {
 
     /**
      * Counts the record bytes of the response actually sent, per topic (a delayed fetch may read several times;
-     * only the answer counts). Read from the response itself, so a read allocates nothing for the counting.
+     * only the answer counts), and its partitions' error codes. Read from the response itself, so a read allocates
+     * nothing for the counting, and only a response that has errors is walked for them.
      */
     void recordSent(Result result) {
+        if (result.hasError() && requests.isEnabled()) {
+            for (FetchResponseData.FetchableTopicResponse topic : result.response().responses()) {
+                for (FetchResponseData.PartitionData p : topic.partitions()) {
+                    if (p.errorCode() != Errors.NONE.code()) {
+                        requests.partitionError(ApiKeys.FETCH, fromFollower, p.errorCode());
+                    }
+                }
+            }
+        }
         if (!traffic.isEnabled() || result.bytes() == 0) {
             return;
         }

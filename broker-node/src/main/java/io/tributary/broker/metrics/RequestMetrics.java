@@ -7,10 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import org.apache.kafka.common.message.FetchResponseData;
-import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
@@ -21,8 +18,8 @@ import org.apache.kafka.common.protocol.Errors;
  * gives p99 per API.
  *
  * <p>Errors are counted by Kafka error name: every request that failed as a whole, and the per-partition
- * error codes of Produce and Fetch responses (the hot APIs). Per-partition errors of the other APIs are not
- * walked.
+ * error codes of Produce and Fetch (the hot APIs), counted by their handlers where they set them, so no response
+ * is walked partition by partition on the event loop. Per-partition errors of the other APIs are not counted.
  */
 public final class RequestMetrics {
 
@@ -57,37 +54,30 @@ public final class RequestMetrics {
         return api.name;
     }
 
-    /** One answered request: its time from decoding to the encoded response, and the errors it carries. */
-    public void answered(ApiKeys api, boolean fromFollower, long nanos, ApiMessage response) {
+    /** One answered request: its time from decoding to the encoded response. */
+    public void answered(ApiKeys api, boolean fromFollower, long nanos) {
         if (registry == null) {
             return;
         }
         ApiMeters meters = meters(api, fromFollower);
         meters.latency.record(nanos, TimeUnit.NANOSECONDS);
         meters.requests.increment();
-        if (response instanceof ProduceResponseData produce) {
-            for (ProduceResponseData.TopicProduceResponse topic : produce.responses()) {
-                for (ProduceResponseData.PartitionProduceResponse p : topic.partitionResponses()) {
-                    countError(meters, p.errorCode());
-                }
-            }
-        } else if (response instanceof FetchResponseData fetch) {
-            countError(meters, fetch.errorCode());
-            for (FetchResponseData.FetchableTopicResponse topic : fetch.responses()) {
-                for (FetchResponseData.PartitionData p : topic.partitions()) {
-                    countError(meters, p.errorCode());
-                }
-            }
-        }
     }
 
-    /** A request whose handler failed as a whole; answered with {@code error} for every part of it. */
+    /** A request whose handler failed as a whole; answered with {@code error} (counted once, not per partition). */
     public void failed(ApiKeys api, Errors error) {
-        // Produce and Fetch error responses are counted from the response itself, partition by partition.
-        if (registry == null || api == ApiKeys.PRODUCE || api == ApiKeys.FETCH) {
+        if (registry == null) {
             return;
         }
         countError(meters(api, false), error.code());
+    }
+
+    /** A partition of a Produce or Fetch answered with {@code code}; the handler that set it calls this. */
+    public void partitionError(ApiKeys api, boolean fromFollower, short code) {
+        if (registry == null) {
+            return;
+        }
+        countError(meters(api, fromFollower), code);
     }
 
     private void countError(ApiMeters meters, short code) {

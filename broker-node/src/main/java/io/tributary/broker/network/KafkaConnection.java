@@ -157,7 +157,7 @@ final class KafkaConnection {
         }
         slot.done = true;
         if (slot.measured) {
-            requests.answered(slot.header.apiKey(), slot.fromFollower, System.nanoTime() - slot.startNanos, response);
+            requests.answered(slot.header.apiKey(), slot.fromFollower, System.nanoTime() - slot.startNanos);
         }
         writeCompletedInOrder();
     }

@@ -2,6 +2,7 @@ package io.tributary.broker.produce;
 
 import io.tributary.broker.group.OffsetsTopic;
 import io.tributary.broker.log.AppendResult;
+import io.tributary.broker.metrics.RequestMetrics;
 import io.tributary.broker.metrics.TopicTraffic;
 import io.tributary.broker.protocol.ApiError;
 import io.tributary.broker.protocol.ApiHandler;
@@ -18,6 +19,7 @@ import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -34,11 +36,13 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     private final TopicLookup topics;
     private final PartitionLookup partitions;
     private final TopicTraffic traffic;
+    private final RequestMetrics requests;
 
-    public ProduceHandler(TopicLookup topics, PartitionLookup partitions, TopicTraffic traffic) {
+    public ProduceHandler(TopicLookup topics, PartitionLookup partitions, TopicTraffic traffic, RequestMetrics requests) {
         this.topics = topics;
         this.partitions = partitions;
         this.traffic = traffic;
+        this.requests = requests;
     }
 
     @Override
@@ -115,10 +119,11 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         return null;
     }
 
-    private static void fill(PartitionProduceResponse response, Partition.Appended appended, Throwable failure, short version) {
+    private void fill(PartitionProduceResponse response, Partition.Appended appended, Throwable failure, short version) {
         if (failure != null) {
             ApiError error = ApiError.from(failure);
             response.setErrorCode(error.error().code()).setBaseOffset(-1);
+            requests.partitionError(ApiKeys.PRODUCE, false, error.error().code());
             if (version >= 8) {
                 response.setErrorMessage(error.getMessage());
             }
