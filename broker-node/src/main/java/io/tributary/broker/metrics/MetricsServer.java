@@ -21,20 +21,20 @@ import org.slf4j.LoggerFactory;
  * {@code GET /health/ready}, on a plain Vert.x core {@link HttpServer}. It starts before anything else in the
  * broker, so that readiness answers 503 with its reasons while the broker connects to ZooKeeper and loads its
  * logs, and stops last. A scrape reads every replica and group, so it runs on a worker thread, never on the
- * event loop, and requests arriving while one runs share its result; the health answers are a few volatile reads and stay on the loop.
+ * event loop, and requests arriving while one runs share its result; the health answers are a few volatile
+ * reads and stay on the loop.
  */
 public final class MetricsServer {
 
     private static final Logger log = LoggerFactory.getLogger(MetricsServer.class);
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    /** Seconds a connection may stay idle (a scraper keeps one open between scrapes; others go away). */
+    static final int IDLE_TIMEOUT_SECONDS = 60;
 
     private final Vertx vertx;
     private final MetricsListener listener;
     private final BrokerMetrics metrics;
     private final int brokerId;
-    /** Seconds a connection may stay idle (a scraper keeps one open between scrapes; others go away). */
-    static final int IDLE_TIMEOUT_SECONDS = 60;
-
     /** The scrape running now, which every /metrics request arriving meanwhile shares; null between scrapes. */
     private final AtomicReference<Future<String>> scrapeInFlight = new AtomicReference<>();
     private HttpServer server;
