@@ -28,6 +28,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -162,6 +163,32 @@ class BrokerMetricsClusterTest {
             assertEquals(25, read);
         }
         assertEquals(bytesIn, value(scrape(cluster.metricsUrl(leader)), "kafka_server_brokertopicmetrics_bytesout_total", topic));
+    }
+
+    @Test
+    @Order(2)
+    void aFetchPartitionErrorIsCountedOnTheLeaderUnderItsName() throws Exception {
+        createTopic("out-of-range", 1, 1);
+        produce("out-of-range", 0, 3);
+        int leader = cluster.awaitLeader("out-of-range", 0);
+        String[] labels = {"request=\"FetchConsumer\"", "error=\"OFFSET_OUT_OF_RANGE\""};
+        double before = value(scrape(cluster.metricsUrl(leader)), "kafka_network_requestmetrics_errors_total", labels);
+        TopicPartition tp = new TopicPartition("out-of-range", 0);
+        try (KafkaConsumer<String, String> consumer = consumer(null, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"))) {
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, 1_000);
+            // With auto.offset.reset=none the consumer surfaces the partition's OFFSET_OUT_OF_RANGE instead of resetting.
+            await("the consumer told its offset is out of range").atMost(WAIT)
+                    .until(() -> {
+                        try {
+                            consumer.poll(Duration.ofMillis(200));
+                            return false;
+                        } catch (OffsetOutOfRangeException e) {
+                            return true;
+                        }
+                    });
+        }
+        assertTrue(value(scrape(cluster.metricsUrl(leader)), "kafka_network_requestmetrics_errors_total", labels) >= before + 1);
     }
 
     @Test
