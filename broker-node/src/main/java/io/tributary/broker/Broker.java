@@ -55,6 +55,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -227,9 +228,10 @@ public final class Broker implements AutoCloseable {
         RequestDispatcher dispatcher = groups.register(admin.register(RequestDispatcher.builder(brokerId)))
                 .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(brokerId, clusterId, registry, controllerElection,
                         metadata, creator, config.get(BrokerConfig.AUTO_CREATE_TOPICS_ENABLE), zkPool))
-                .register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(topics, partitions, metrics.traffic()))
+                .register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(topics, partitions, metrics.traffic(), metrics.requests()))
                 .advertiseFrom(ApiKeys.PRODUCE, 0)
-                .register(ApiKeys.FETCH, 4, 17, new FetchHandler(topics, partitions, readPool, timers, metrics.traffic()))
+                .register(ApiKeys.FETCH, 4, 17, new FetchHandler(topics, partitions, readPool, timers, metrics.traffic(),
+                        metrics.requests()))
                 .register(ApiKeys.LIST_OFFSETS, 1, 10, new ListOffsetsHandler(topics, partitions, readPool))
                 .register(ApiKeys.CREATE_TOPICS, 2, 7, new CreateTopicsHandler(controllerElection, creator, waiter, zkPool))
                 .register(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsHandler(brokerId,
@@ -314,12 +316,11 @@ public final class Broker implements AutoCloseable {
             log.info("Broker {}: metrics.listener=none: no metrics or health endpoints", brokerId);
             return;
         }
-        metrics = BrokerMetrics.enabled();
-        toClose.add(metrics);
+        metrics = BrokerMetrics.enabled(brokerId); // closed in close() after the listener stops, not with toClose
         metricsServer = new MetricsServer(vertx, wanted, metrics, brokerId);
         try {
             metricsListener = metricsServer.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             metricsServer = null;
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
@@ -413,6 +414,8 @@ public final class Broker implements AutoCloseable {
                 log.warn("Broker {}: stopping the metrics listener failed", brokerId, e);
             }
         }
+        // Only now: a scrape answered while the rest shut down still found its registry open.
+        metrics.close();
         if (vertx != null) {
             try {
                 vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A real Prometheus (Debian's {@code /usr/bin/prometheus}) scrapes the three broker processes every second, and
+ * A real Prometheus (Debian's {@code /usr/bin/prometheus}) scrapes the three broker processes every 2 s, and
  * its query API sees what the cluster does: the partition count of a new topic, every partition under-replicated
  * once a broker is killed with SIGKILL, and none once it is back. Prometheus marks a dead target's series stale
  * at its first failed scrape, so the sums cover the live brokers only, as an operator's dashboard would.

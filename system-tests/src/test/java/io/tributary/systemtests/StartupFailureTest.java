@@ -10,12 +10,15 @@ import io.tributary.systemtests.harness.ClusterProcesses;
 import io.tributary.systemtests.harness.FreePort;
 import io.tributary.zk.ZkPaths;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.curator.framework.CuratorFramework;
@@ -88,7 +91,7 @@ class StartupFailureTest {
 
     @Test
     void aMetricsListenerPortInUseStopsStartupNamingIt() throws Exception {
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             String url = "http://127.0.0.1:" + taken.getLocalPort();
             Map<String, String> settings = validSettings(7);
             settings.put("metrics.listener", url);
@@ -117,7 +120,7 @@ class StartupFailureTest {
             String error = errorLine(broker);
             assertNotEquals(0, status, "a broker without ZooKeeper must exit non-zero; output:\n" + broker.output());
             assertTrue(error.contains("127.0.0.1:" + closedPort), "the error must name the ZooKeeper address: " + error);
-            assertTrue(error.toLowerCase(java.util.Locale.ROOT).contains("zookeeper"), "the error must say it is ZooKeeper: " + error);
+            assertTrue(error.toLowerCase(Locale.ROOT).contains("zookeeper"), "the error must say it is ZooKeeper: " + error);
         }
     }
 

@@ -101,8 +101,12 @@ final class DelayedFetch {
     private void complete(FetchReader.Result read) {
         if (done.compareAndSet(false, true)) {
             cleanUp();
-            reader.recordSent(read);
-            result.complete(read.response());
+            try {
+                reader.recordSent(read);
+            } finally {
+                // Counting is a side matter: a failure there must not leave the fetch unanswered.
+                result.complete(read.response());
+            }
         }
     }
 

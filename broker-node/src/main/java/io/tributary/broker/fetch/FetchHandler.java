@@ -1,5 +1,6 @@
 package io.tributary.broker.fetch;
 
+import io.tributary.broker.metrics.RequestMetrics;
 import io.tributary.broker.metrics.TopicTraffic;
 import io.tributary.broker.protocol.ApiHandler;
 import io.tributary.broker.protocol.RequestContext;
@@ -29,20 +30,22 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
     private final PartitionLookup partitions;
     private final Executor readPool;
     private final ScheduledExecutorService timers;
-
     private final TopicTraffic traffic;
-
-    public FetchHandler(TopicLookup topics, PartitionLookup partitions, Executor readPool, ScheduledExecutorService timers) {
-        this(topics, partitions, readPool, timers, TopicTraffic.disabled());
-    }
+    private final RequestMetrics requests;
 
     public FetchHandler(TopicLookup topics, PartitionLookup partitions, Executor readPool, ScheduledExecutorService timers,
-                        TopicTraffic traffic) {
-        this.traffic = traffic;
+                        TopicTraffic traffic, RequestMetrics requests) {
         this.topics = topics;
         this.partitions = partitions;
         this.readPool = readPool;
         this.timers = timers;
+        this.traffic = traffic;
+        this.requests = requests;
+    }
+
+    /** The fetching replica's id, or -1 for a consumer: where Fetch says whether a follower is asking. */
+    public static int replicaId(FetchRequestData request, short version) {
+        return version >= FIRST_VERSION_WITH_REPLICA_STATE ? request.replicaState().replicaId() : request.replicaId();
     }
 
     @Override
@@ -54,7 +57,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                 targets.add(FetchTarget.resolve(topics, partitions, version, topic, partition));
             }
         }
-        int replicaId = version >= FIRST_VERSION_WITH_REPLICA_STATE ? request.replicaState().replicaId() : request.replicaId();
+        int replicaId = replicaId(request, version);
         boolean fromFollower = replicaId >= 0;
         if (fromFollower) {
             long now = System.currentTimeMillis();
@@ -64,7 +67,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                 }
             }
         }
-        FetchReader reader = new FetchReader(targets, request.maxBytes(), version, fromFollower, traffic);
+        FetchReader reader = new FetchReader(targets, request.maxBytes(), version, fromFollower, traffic, requests);
         DelayedFetch fetch = new DelayedFetch(reader, request.minBytes(), request.maxWaitMs(), readPool, timers);
         return fetch.start().thenApply(ApiMessage.class::cast);
     }

@@ -2,6 +2,7 @@ package io.tributary.broker.fetch;
 
 import io.tributary.broker.log.LogReadResult;
 import io.tributary.broker.log.OffsetOutOfRangeException;
+import io.tributary.broker.metrics.RequestMetrics;
 import io.tributary.broker.metrics.TopicTraffic;
 import io.tributary.broker.protocol.ApiError;
 import io.tributary.broker.replica.Partition;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.Records;
@@ -25,14 +27,16 @@ final class FetchReader {
     private final short version;
     private final boolean fromFollower;
     private final TopicTraffic traffic;
+    private final RequestMetrics requests;
 
     FetchReader(List<FetchTarget> targets, int maxBytes, short version, boolean fromFollower,
-                TopicTraffic traffic) {
-        this.traffic = traffic;
+                TopicTraffic traffic, RequestMetrics requests) {
         this.targets = targets;
         this.maxBytes = maxBytes;
         this.version = version;
         this.fromFollower = fromFollower;
+        this.traffic = traffic;
+        this.requests = requests;
     }
 
     /**
@@ -60,22 +64,51 @@ final class FetchReader {
         return targets;
     }
 
-    /**
-     * A built response and how many record bytes it carries; {@code bytesPerTarget} (aligned with the targets,
-     * null with metrics off) says how many came from each partition, counted once the response is sent.
-     */
-    record Result(FetchResponseData response, int bytes, boolean hasError, int[] bytesPerTarget) {}
+    /** A built response, how many record bytes it carries, and whether a partition of it failed. */
+    record Result(FetchResponseData response, int bytes, boolean hasError) {}
 
-    /** Counts the record bytes of the response actually sent (a delayed fetch may read several times). */
+    /**
+     * Counts the record bytes of the response actually sent, per topic (a delayed fetch may read several times;
+     * only the answer counts), and its partitions' error codes. Read from the response itself, so a read allocates
+     * nothing for the counting, and only a response that has errors is walked for them.
+     */
     void recordSent(Result result) {
-        if (result.bytesPerTarget() == null) {
-            return;
-        }
-        for (int i = 0; i < targets.size(); i++) {
-            if (result.bytesPerTarget()[i] > 0) {
-                traffic.fetched(targets.get(i).partition().topicPartition().topic(), result.bytesPerTarget()[i], fromFollower);
+        if (result.hasError() && requests.isEnabled()) {
+            for (FetchResponseData.FetchableTopicResponse topic : result.response().responses()) {
+                for (FetchResponseData.PartitionData p : topic.partitions()) {
+                    if (p.errorCode() != Errors.NONE.code()) {
+                        requests.partitionError(ApiKeys.FETCH, fromFollower, p.errorCode());
+                    }
+                }
             }
         }
+        if (!traffic.isEnabled() || result.bytes() == 0) {
+            return;
+        }
+        for (FetchResponseData.FetchableTopicResponse topic : result.response().responses()) {
+            long bytes = 0;
+            for (FetchResponseData.PartitionData p : topic.partitions()) {
+                if (p.records() != null) {
+                    bytes += p.records().sizeInBytes();
+                }
+            }
+            if (bytes > 0) {
+                traffic.fetched(topicName(topic), bytes, fromFollower);
+            }
+        }
+    }
+
+    /** The topic's name: in the response up to v12; from v13 on the response names it by id (KIP-516). */
+    private String topicName(FetchResponseData.FetchableTopicResponse topic) {
+        if (!topic.topic().isEmpty()) {
+            return topic.topic();
+        }
+        for (FetchTarget target : targets) {
+            if (topic.topicId().equals(target.topicId()) && target.partition() != null) {
+                return target.partition().topicPartition().topic();
+            }
+        }
+        return topic.topicId().toString();
     }
 
     Result read() {
@@ -83,9 +116,7 @@ final class FetchReader {
         Map<String, FetchResponseData.FetchableTopicResponse> byTopic = new LinkedHashMap<>();
         int bytes = 0;
         boolean hasError = false;
-        int[] bytesPerTarget = traffic.isEnabled() ? new int[targets.size()] : null;
-        for (int i = 0; i < targets.size(); i++) {
-            FetchTarget target = targets.get(i);
+        for (FetchTarget target : targets) {
             FetchResponseData.PartitionData data = new FetchResponseData.PartitionData()
                     .setPartitionIndex(target.partitionIndex());
             if (target.resolveError() != null) {
@@ -100,9 +131,6 @@ final class FetchReader {
                     fillOffsets(data, target.partition());
                     data.setRecords(records);
                     bytes += records.sizeInBytes();
-                    if (bytesPerTarget != null) {
-                        bytesPerTarget[i] = records.sizeInBytes();
-                    }
                 } catch (RuntimeException e) {
                     // One partition's failure (a disk error, a log closed by deletion) is that partition's
                     // error code; the others in the same fetch are still answered.
@@ -113,7 +141,7 @@ final class FetchReader {
             }
             topicResponse(byTopic, response, target).partitions().add(data);
         }
-        return new Result(response, bytes, hasError, bytesPerTarget);
+        return new Result(response, bytes, hasError);
     }
 
     private static Records read(Partition partition, long fetchOffset, int maxBytes, boolean minOneBatch, boolean fromFollower) {

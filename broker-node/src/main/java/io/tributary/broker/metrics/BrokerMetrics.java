@@ -15,6 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.broker.group.GroupOffset;
 import io.tributary.broker.replica.IsrChangeListener;
+import io.tributary.broker.replica.Leadership;
 import io.tributary.broker.replica.Partition;
 import io.tributary.broker.replica.ReplicaManager;
 import io.tributary.coordinator.controller.ControllerElection;
@@ -31,13 +32,15 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The broker's meters in one Micrometer {@link PrometheusMeterRegistry}, named as Kafka users know them from the
  * Prometheus JMX exporter ({@code kafka.server:type=ReplicaManager,name=LeaderCount} becomes
  * {@code kafka_server_replicamanager_leadercount}). Counters on the hot path are {@link TopicTraffic},
  * {@link RequestMetrics} and {@link ConnectionMetrics}; everything else is a gauge reading the broker's existing
- * state at scrape time. Per-partition and per-group series are rebuilt from that state at every scrape, so a
+ * state at scrape time. Per-partition and per-group series follow that state at every scrape, so a
  * deleted topic or a removed replica loses its series at the next scrape without any bookkeeping on the way.
  *
  * <p>With {@code metrics.listener=none} the broker uses {@link #disabled()}: no registry, nothing bound, and
@@ -45,6 +48,9 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class BrokerMetrics implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(BrokerMetrics.class);
+
+    private final int brokerId;
     private final PrometheusMeterRegistry registry;
     private final Readiness readiness = new Readiness();
     private final TopicTraffic traffic;
@@ -57,7 +63,8 @@ public final class BrokerMetrics implements AutoCloseable {
     private JvmGcMetrics gcMetrics;
     private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
 
-    private BrokerMetrics(PrometheusMeterRegistry registry) {
+    private BrokerMetrics(int brokerId, PrometheusMeterRegistry registry) {
+        this.brokerId = brokerId;
         this.registry = registry;
         this.traffic = registry == null ? TopicTraffic.disabled() : TopicTraffic.enabled(registry);
         this.requests = registry == null ? RequestMetrics.disabled() : RequestMetrics.enabled(registry);
@@ -66,9 +73,9 @@ public final class BrokerMetrics implements AutoCloseable {
     }
 
     /** A registry with the JVM and process meters bound; the broker's own are added as its parts start. */
-    public static BrokerMetrics enabled() {
+    public static BrokerMetrics enabled(int brokerId) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        BrokerMetrics metrics = new BrokerMetrics(registry);
+        BrokerMetrics metrics = new BrokerMetrics(brokerId, registry);
         new JvmMemoryMetrics().bindTo(registry);
         metrics.gcMetrics = new JvmGcMetrics();
         metrics.gcMetrics.bindTo(registry);
@@ -83,7 +90,7 @@ public final class BrokerMetrics implements AutoCloseable {
     }
 
     public static BrokerMetrics disabled() {
-        return new BrokerMetrics(null);
+        return new BrokerMetrics(-1, null);
     }
 
     public boolean isEnabled() {
@@ -117,7 +124,15 @@ public final class BrokerMetrics implements AutoCloseable {
 
     /** Counts the ISR changes the replicas make as leaders; give it to the ReplicaManager before it activates. */
     public IsrChangeListener isrChanges() {
-        return (tp, before, after) -> (after.size() < before.size() ? isrShrinks : isrExpands).increment();
+        // By membership, not size: a change that adds one replica and removes another is an expand and a shrink.
+        return (tp, before, after) -> {
+            if (!before.containsAll(after)) {
+                isrExpands.increment();
+            }
+            if (!after.containsAll(before)) {
+                isrShrinks.increment();
+            }
+        };
     }
 
     /**
@@ -135,10 +150,10 @@ public final class BrokerMetrics implements AutoCloseable {
         Gauge.builder(rm + "partitioncount", replicas, r -> r.partitions().size())
                 .description("Replicas this broker holds").register(registry);
         Gauge.builder(rm + "underreplicatedpartitions", replicas,
-                        r -> count(r, p -> p.isLeader() && p.leadership().isr().size() < p.replicas().size()))
+                        r -> count(r, p -> ledWithIsrBelow(p.leadership(), p.replicas().size())))
                 .description("Partitions led here whose ISR is smaller than their replica set").register(registry);
         Gauge.builder(rm + "underminisrpartitioncount", replicas,
-                        r -> count(r, p -> p.isLeader() && p.leadership().isr().size() < p.minInsyncReplicas()))
+                        r -> count(r, p -> ledWithIsrBelow(p.leadership(), p.minInsyncReplicas())))
                 .description("Partitions led here whose ISR is smaller than min.insync.replicas").register(registry);
         FunctionCounter.builder(rm + "isrshrinks", isrShrinks, LongAdder::doubleValue)
                 .description("ISR shrinks made by this broker as leader").register(registry);
@@ -168,7 +183,7 @@ public final class BrokerMetrics implements AutoCloseable {
 
     /**
      * Consumer-group offsets and lag of the groups this broker coordinates (see {@link GroupLag}); the leaders of
-     * partitions without a local replica are asked for their end offsets in the background.
+     * partitions this broker does not lead are asked for their end offsets in the background.
      */
     public void bindGroups(Supplier<List<GroupOffset>> committed, ReplicaManager replicas, int brokerId,
                            TopicMetadataCache metadata, BrokerRegistry brokers) {
@@ -177,7 +192,9 @@ public final class BrokerMetrics implements AutoCloseable {
         }
         LeaderEndOffsets remote = new LeaderEndOffsets(brokerId, metadata, brokers);
         closeables.add(remote);
-        GroupLag lag = new GroupLag(registry, committed, tp -> replicas.partition(tp).map(Partition::highWatermark), remote);
+        // Only the leader's high watermark is the partition's; a follower's may trail it.
+        GroupLag lag = new GroupLag(registry, committed, topic -> metadata.topic(topic).isPresent(),
+                tp -> replicas.partition(tp).filter(Partition::isLeader).map(Partition::highWatermark), remote);
         beforeScrape.add(lag::refresh);
     }
 
@@ -193,6 +210,11 @@ public final class BrokerMetrics implements AutoCloseable {
         }
         beforeScrape.forEach(Runnable::run);
         return registry.scrape();
+    }
+
+    /** One read of the leadership, so leader flag and ISR come from the same state. */
+    private static boolean ledWithIsrBelow(Leadership leadership, int size) {
+        return leadership.leader() && leadership.isr().size() < size;
     }
 
     private static int count(ReplicaManager replicas, Predicate<Partition> which) {
@@ -228,7 +250,8 @@ public final class BrokerMetrics implements AutoCloseable {
             try {
                 c.close();
             } catch (Exception e) {
-                // closing anyway: nothing of the broker's state depends on the metrics
+                // Closing the rest anyway: nothing of the broker's state depends on the metrics.
+                log.warn("Broker {}: closing the metrics' {} failed", brokerId, c, e);
             }
         }
         if (gcMetrics != null) {

@@ -42,8 +42,8 @@ final class LeaderEndOffsets implements AutoCloseable {
     private final BrokerRegistry brokers;
     private final Map<TopicPartition, Long> endOffsets = new ConcurrentHashMap<>();
     private volatile Set<TopicPartition> wanted = Set.of();
-    /** Used by the refresh thread only. */
-    private final Map<Integer, PeerConnection> connections = new HashMap<>();
+    /** Opened and used by the refresh thread; {@link #close} closes them from another thread to unblock a read. */
+    private final Map<Integer, PeerConnection> connections = new ConcurrentHashMap<>();
     private final ScheduledExecutorService thread;
 
     LeaderEndOffsets(int brokerId, TopicMetadataCache metadata, BrokerRegistry brokers) {
@@ -74,10 +74,15 @@ final class LeaderEndOffsets implements AutoCloseable {
             return;
         }
         Map<Integer, List<TopicPartition>> byLeader = new HashMap<>();
+        Map<Integer, BrokerRegistration> live = brokers.liveBrokers();
         for (TopicPartition tp : partitions) {
-            metadata.topic(tp.topic()).flatMap(t -> t.partition(tp.partition())).map(p -> p.leader())
-                    .filter(leader -> leader >= 0 && leader != brokerId)
-                    .ifPresent(leader -> byLeader.computeIfAbsent(leader, l -> new ArrayList<>()).add(tp));
+            int leader = metadata.topic(tp.topic()).flatMap(t -> t.partition(tp.partition())).map(p -> p.leader()).orElse(-1);
+            if (leader >= 0 && leader != brokerId && live.containsKey(leader)) {
+                byLeader.computeIfAbsent(leader, l -> new ArrayList<>()).add(tp);
+            } else {
+                // No live leader to ask (or this broker leads it now): an old answer would only pretend to be current.
+                endOffsets.remove(tp);
+            }
         }
         byLeader.forEach(this::ask);
     }
@@ -102,6 +107,9 @@ final class LeaderEndOffsets implements AutoCloseable {
                     TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
                     if (p.errorCode() == Errors.NONE.code() && wanted.contains(tp)) {
                         endOffsets.put(tp, p.offset());
+                    } else {
+                        // NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION, ...: the old value is no longer the end.
+                        endOffsets.remove(tp);
                     }
                 }
             }
@@ -132,11 +140,22 @@ final class LeaderEndOffsets implements AutoCloseable {
     @Override
     public void close() {
         thread.shutdownNow();
+        // A refresh blocked reading a peer's answer is not interruptible: closing its socket is what ends it.
+        closeConnections();
         try {
             thread.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        connections.values().forEach(PeerConnection::close);
+        closeConnections(); // one a refresh may have opened meanwhile
+    }
+
+    private void closeConnections() {
+        for (Integer leader : connections.keySet()) {
+            PeerConnection connection = connections.remove(leader);
+            if (connection != null) {
+                connection.close();
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.tributary.broker.metrics;
 
 import io.tributary.broker.config.MetricsListener;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -9,6 +10,9 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,17 +21,22 @@ import org.slf4j.LoggerFactory;
  * {@code GET /health/ready}, on a plain Vert.x core {@link HttpServer}. It starts before anything else in the
  * broker, so that readiness answers 503 with its reasons while the broker connects to ZooKeeper and loads its
  * logs, and stops last. A scrape reads every replica and group, so it runs on a worker thread, never on the
- * event loop; the health answers are a few volatile reads and stay on the loop.
+ * event loop, and requests arriving while one runs share its result; the health answers are a few volatile
+ * reads and stay on the loop.
  */
 public final class MetricsServer {
 
     private static final Logger log = LoggerFactory.getLogger(MetricsServer.class);
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    /** Seconds a connection may stay idle (a scraper keeps one open between scrapes; others go away). */
+    static final int IDLE_TIMEOUT_SECONDS = 60;
 
     private final Vertx vertx;
     private final MetricsListener listener;
     private final BrokerMetrics metrics;
     private final int brokerId;
+    /** The scrape running now, which every /metrics request arriving meanwhile shares; null between scrapes. */
+    private final AtomicReference<Future<String>> scrapeInFlight = new AtomicReference<>();
     private HttpServer server;
     private volatile MetricsListener bound;
 
@@ -40,7 +49,8 @@ public final class MetricsServer {
 
     /** Binds the listener; completes with its URL on the real port, or fails naming the address and the cause. */
     public Future<MetricsListener> start() {
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(listener.host()).setPort(listener.port()))
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(listener.host()).setPort(listener.port())
+                        .setIdleTimeout(IDLE_TIMEOUT_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS))
                 .requestHandler(this::handle);
         return server.listen()
                 .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on metrics.listener="
@@ -77,7 +87,7 @@ public final class MetricsServer {
     }
 
     private void scrape(HttpServerRequest request) {
-        vertx.executeBlocking(metrics::scrape, false).onComplete(result -> {
+        sharedScrape().onComplete(result -> {
             if (result.succeeded()) {
                 request.response().putHeader("Content-Type", PROMETHEUS_TEXT).end(result.result());
             } else {
@@ -88,10 +98,28 @@ public final class MetricsServer {
         });
     }
 
+    /**
+     * One scrape at a time, shared: requests arriving while a scrape runs get its text instead of queueing
+     * scrapes of their own behind it on the worker pool (several Prometheus servers, a console and a dashboard
+     * may all ask at once). A request arriving after it finished starts a fresh one.
+     */
+    private Future<String> sharedScrape() {
+        Promise<String> promise = Promise.promise();
+        Future<String> running = scrapeInFlight.compareAndExchange(null, promise.future());
+        if (running != null) {
+            return running;
+        }
+        vertx.executeBlocking(metrics::scrape, false).onComplete(result -> {
+            scrapeInFlight.set(null);
+            promise.handle(result);
+        });
+        return promise.future();
+    }
+
     private void ready(HttpServerRequest request) {
         Readiness.Status status = metrics.readiness().status();
         JsonObject body = new JsonObject().put("status", status.ready() ? "UP" : "DOWN").put("broker", brokerId)
-                .put("checks", new JsonObject(new java.util.LinkedHashMap<String, Object>(status.checks())));
+                .put("checks", new JsonObject(new LinkedHashMap<String, Object>(status.checks())));
         if (!status.ready()) {
             body.put("reasons", new JsonArray(status.reasons()));
         }

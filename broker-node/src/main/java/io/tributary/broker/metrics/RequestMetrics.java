@@ -3,14 +3,11 @@ package io.tributary.broker.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.message.FetchResponseData;
-import org.apache.kafka.common.message.ProduceResponseData;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
@@ -21,18 +18,17 @@ import org.apache.kafka.common.protocol.Errors;
  * gives p99 per API.
  *
  * <p>Errors are counted by Kafka error name: every request that failed as a whole, and the per-partition
- * error codes of Produce and Fetch responses (the hot APIs). Per-partition errors of the other APIs are not
- * walked.
+ * error codes of Produce and Fetch (the hot APIs), counted by their handlers where they set them, so no response
+ * is walked partition by partition on the event loop. Per-partition errors of the other APIs are not counted.
  */
 public final class RequestMetrics {
 
-    private static final Duration[] BUCKETS = {
-            Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
-            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
-            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
+    /** Slot of FetchFollower, after every API key's own slot. */
+    private static final int FETCH_FOLLOWER = maxApiKey() + 1;
 
     private final MeterRegistry registry;
-    private final Map<String, ApiMeters> byRequest = new ConcurrentHashMap<>();
+    /** Each API's meters by API key (and FetchFollower), registered at its first request: no map lookup per request. */
+    private final AtomicReferenceArray<ApiMeters> byApi = new AtomicReferenceArray<>(FETCH_FOLLOWER + 1);
 
     private RequestMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -58,37 +54,30 @@ public final class RequestMetrics {
         return api.name;
     }
 
-    /** One answered request: its time from decoding to the encoded response, and the errors it carries. */
-    public void answered(String request, long nanos, ApiMessage response) {
+    /** One answered request: its time from decoding to the encoded response. */
+    public void answered(ApiKeys api, boolean fromFollower, long nanos) {
         if (registry == null) {
             return;
         }
-        ApiMeters meters = meters(request);
+        ApiMeters meters = meters(api, fromFollower);
         meters.latency.record(nanos, TimeUnit.NANOSECONDS);
         meters.requests.increment();
-        if (response instanceof ProduceResponseData produce) {
-            for (ProduceResponseData.TopicProduceResponse topic : produce.responses()) {
-                for (ProduceResponseData.PartitionProduceResponse p : topic.partitionResponses()) {
-                    countError(meters, p.errorCode());
-                }
-            }
-        } else if (response instanceof FetchResponseData fetch) {
-            countError(meters, fetch.errorCode());
-            for (FetchResponseData.FetchableTopicResponse topic : fetch.responses()) {
-                for (FetchResponseData.PartitionData p : topic.partitions()) {
-                    countError(meters, p.errorCode());
-                }
-            }
-        }
     }
 
-    /** A request whose handler failed as a whole; answered with {@code error} for every part of it. */
+    /** A request whose handler failed as a whole; answered with {@code error} (counted once, not per partition). */
     public void failed(ApiKeys api, Errors error) {
-        // Produce and Fetch error responses are counted from the response itself, partition by partition.
-        if (registry == null || api == ApiKeys.PRODUCE || api == ApiKeys.FETCH) {
+        if (registry == null) {
             return;
         }
-        countError(meters(api.name), error.code());
+        countError(meters(api, false), error.code());
+    }
+
+    /** A partition of a Produce or Fetch answered with {@code code}; the handler that set it calls this. */
+    public void partitionError(ApiKeys api, boolean fromFollower, short code) {
+        if (registry == null) {
+            return;
+        }
+        countError(meters(api, fromFollower), code);
     }
 
     private void countError(ApiMeters meters, short code) {
@@ -101,15 +90,30 @@ public final class RequestMetrics {
                 .tag("request", meters.request).tag("error", e.name()).register(registry)).increment();
     }
 
-    private ApiMeters meters(String request) {
-        ApiMeters m = byRequest.get(request);
-        return m != null ? m : byRequest.computeIfAbsent(request, this::register);
+    private ApiMeters meters(ApiKeys api, boolean fromFollower) {
+        int slot = api == ApiKeys.FETCH && fromFollower ? FETCH_FOLLOWER : api.id;
+        ApiMeters m = byApi.get(slot);
+        if (m == null) {
+            // Micrometer returns the meters already registered under the same name and tags, so two threads
+            // racing here end up with the same ones.
+            byApi.compareAndSet(slot, null, register(requestName(api, fromFollower)));
+            m = byApi.get(slot);
+        }
+        return m;
+    }
+
+    private static int maxApiKey() {
+        int max = 0;
+        for (ApiKeys api : ApiKeys.values()) {
+            max = Math.max(max, api.id);
+        }
+        return max;
     }
 
     private ApiMeters register(String request) {
         Timer latency = Timer.builder("kafka.network.requestmetrics.totaltime")
                 .description("Time from a request's decoding to its encoded response")
-                .tag("request", request).serviceLevelObjectives(BUCKETS).register(registry);
+                .tag("request", request).serviceLevelObjectives(LatencyBuckets.get()).register(registry);
         Counter requests = Counter.builder("kafka.network.requestmetrics.requests")
                 .description("Requests answered").tag("request", request).register(registry);
         return new ApiMeters(request, latency, requests);

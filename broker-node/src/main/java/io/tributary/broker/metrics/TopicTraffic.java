@@ -97,12 +97,12 @@ public final class TopicTraffic {
         if (registry == null) {
             return;
         }
-        for (String topic : new ArrayList<>(byTopic.keySet())) {
-            if (!existing.contains(topic)) {
-                Counters removed = byTopic.remove(topic);
-                if (removed != null) {
-                    removed.meters.forEach(registry::remove);
-                }
+        for (Map.Entry<String, Counters> entry : new ArrayList<>(byTopic.entrySet())) {
+            if (!existing.contains(entry.getKey())) {
+                // Registry first: were the map entry gone first, a produce in between would register new counters
+                // that clash with the old ones still in the registry, and the old ones would then be removed.
+                entry.getValue().meters.forEach(registry::remove);
+                byTopic.remove(entry.getKey(), entry.getValue());
             }
         }
     }

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.curator.drivers.TracerDriver;
@@ -22,14 +21,12 @@ import org.apache.curator.framework.state.ConnectionStateListener;
 public final class ZooKeeperSession implements ConnectionStateListener {
 
     /** The states the {@code state} label takes, one series each; the current one is 1. */
-    private static final String[] STATES = {"connected", "suspended", "lost", "read_only"};
-    private static final Duration[] BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
-            Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5)};
+    private static final String[] STATES = {"connecting", "connected", "suspended", "lost", "read_only"};
 
     private final Readiness readiness;
     private final MeterRegistry registry;
-    private volatile String state = "lost";
+    /** Until Curator's first CONNECTED: a broker that has not reached ZooKeeper yet has lost nothing. */
+    private volatile String state = "connecting";
     private final LongAdder disconnects = new LongAdder();
     private final LongAdder expires = new LongAdder();
     private Timer latency;
@@ -49,7 +46,7 @@ public final class ZooKeeperSession implements ConnectionStateListener {
                     .description("Times the ZooKeeper session was lost (Curator LOST)").register(registry);
             latency = Timer.builder("kafka.server.zookeeperclientmetrics.zookeeperrequestlatency")
                     .description("Latency of the broker's ZooKeeper operations, as Curator traces them")
-                    .serviceLevelObjectives(BUCKETS).register(registry);
+                    .serviceLevelObjectives(LatencyBuckets.get()).register(registry);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.tributary.broker.network;
 
 import io.netty.buffer.Unpooled;
+import io.tributary.broker.fetch.FetchHandler;
 import io.tributary.broker.metrics.ConnectionMetrics;
 import io.tributary.broker.metrics.RequestMetrics;
 import io.tributary.broker.protocol.CloseConnection;
@@ -108,8 +109,9 @@ final class KafkaConnection {
         pending.add(slot);
         if (requests.isEnabled()) {
             slot.startNanos = System.nanoTime();
-            slot.requestName = RequestMetrics.requestName(header.apiKey(), decoded instanceof DecodedRequest.Supported s
-                    && s.request() instanceof FetchRequest fetch && fetch.replicaId() >= 0);
+            slot.measured = true;
+            slot.fromFollower = decoded instanceof DecodedRequest.Supported s && s.request() instanceof FetchRequest fetch
+                    && FetchHandler.replicaId(fetch.data(), fetch.version()) >= 0;
         }
         if (decoded instanceof DecodedRequest.NewerApiVersions) {
             complete(slot, dispatcher.unsupportedApiVersionsResponse(), (short) 0);
@@ -154,8 +156,8 @@ final class KafkaConnection {
             }
         }
         slot.done = true;
-        if (slot.requestName != null) {
-            requests.answered(slot.requestName, System.nanoTime() - slot.startNanos, response);
+        if (slot.measured) {
+            requests.answered(slot.header.apiKey(), slot.fromFollower, System.nanoTime() - slot.startNanos);
         }
         writeCompletedInOrder();
     }
@@ -199,8 +201,9 @@ final class KafkaConnection {
         final RequestHeader header;
         ResponseFrame frame;
         boolean done;
-        /** Set only with metrics on: the request's label and when it was decoded. */
-        String requestName;
+        /** Set only with metrics on: measured, a follower's fetch (FetchFollower), and when it was decoded. */
+        boolean measured;
+        boolean fromFollower;
         long startNanos;
 
         PendingResponse(RequestHeader header) {

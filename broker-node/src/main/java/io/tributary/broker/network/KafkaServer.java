@@ -34,19 +34,15 @@ public final class KafkaServer {
     private String deploymentId;
     private volatile int boundPort = -1;
 
-    public KafkaServer(Vertx vertx, ListenerAddress listener, RequestDispatcher dispatcher, int maxFrameBytes, int brokerId) {
-        this(vertx, listener, dispatcher, maxFrameBytes, brokerId, ConnectionMetrics.disabled(), RequestMetrics.disabled());
-    }
-
     public KafkaServer(Vertx vertx, ListenerAddress listener, RequestDispatcher dispatcher, int maxFrameBytes, int brokerId,
                        ConnectionMetrics connections, RequestMetrics requests) {
-        this.connections = connections;
-        this.requests = requests;
         this.vertx = vertx;
         this.listener = listener;
         this.dispatcher = dispatcher;
         this.maxFrameBytes = maxFrameBytes;
         this.brokerId = brokerId;
+        this.connections = connections;
+        this.requests = requests;
     }
 
     /** Binds the listener; completes with the bound port (useful when the configured port is 0). */

@@ -2,6 +2,7 @@ package io.tributary.broker.produce;
 
 import io.tributary.broker.group.OffsetsTopic;
 import io.tributary.broker.log.AppendResult;
+import io.tributary.broker.metrics.RequestMetrics;
 import io.tributary.broker.metrics.TopicTraffic;
 import io.tributary.broker.protocol.ApiError;
 import io.tributary.broker.protocol.ApiHandler;
@@ -18,6 +19,7 @@ import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -34,15 +36,13 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     private final TopicLookup topics;
     private final PartitionLookup partitions;
     private final TopicTraffic traffic;
+    private final RequestMetrics requests;
 
-    public ProduceHandler(TopicLookup topics, PartitionLookup partitions) {
-        this(topics, partitions, TopicTraffic.disabled());
-    }
-
-    public ProduceHandler(TopicLookup topics, PartitionLookup partitions, TopicTraffic traffic) {
+    public ProduceHandler(TopicLookup topics, PartitionLookup partitions, TopicTraffic traffic, RequestMetrics requests) {
         this.topics = topics;
         this.partitions = partitions;
         this.traffic = traffic;
+        this.requests = requests;
     }
 
     @Override
@@ -92,14 +92,14 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                         + " carries no record batch");
             }
             String topicName = topic.name();
-            return partition.appendAsLeader(records, acks, timeoutMs).thenApply(result -> {
-                // Offsets are assigned consecutively on the leader, so the span is the number of records appended;
-                // a retried idempotent batch already in the log is answered with bytes 0 and counted once only.
-                if (result.bytes() > 0) {
-                    traffic.produced(topicName, result.lastOffset() - result.firstOffset() + 1, result.bytes());
+            // Counted at the local write, not at the response: an acks=all produce that then times out waiting
+            // for the ISR is still in the leader's log. A retried idempotent batch already in the log is answered
+            // with bytes 0 and counted once only; offsets are consecutive on the leader, so the span is the count.
+            return partition.appendAsLeader(records, acks, timeoutMs, written -> {
+                if (written.bytes() > 0) {
+                    traffic.produced(topicName, written.lastOffset() - written.firstOffset() + 1, written.bytes());
                 }
-                return new Partition.Appended(result, partition.logStartOffset());
-            });
+            }).thenApply(result -> new Partition.Appended(result, partition.logStartOffset()));
         } catch (ApiError e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -119,10 +119,11 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         return null;
     }
 
-    private static void fill(PartitionProduceResponse response, Partition.Appended appended, Throwable failure, short version) {
+    private void fill(PartitionProduceResponse response, Partition.Appended appended, Throwable failure, short version) {
         if (failure != null) {
             ApiError error = ApiError.from(failure);
             response.setErrorCode(error.error().code()).setBaseOffset(-1);
+            requests.partitionError(ApiKeys.PRODUCE, false, error.error().code());
             if (version >= 8) {
                 response.setErrorMessage(error.getMessage());
             }

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -343,7 +344,17 @@ public final class Partition {
      * Fails with an {@link ApiError} carrying the partition's error code.
      */
     public CompletableFuture<AppendResult> appendAsLeader(MemoryRecords records, short acks, long timeoutMs) {
-        return appendAsLeader(records, acks, timeoutMs, -1);
+        return appendAsLeader(records, acks, timeoutMs, -1, NOT_OBSERVED);
+    }
+
+    /**
+     * As {@link #appendAsLeader(MemoryRecords, short, long)}, calling {@code onWritten} on the partition's writer
+     * as soon as the batches are in the local log, before acks=all waits for the ISR: what the leader wrote counts
+     * as written even when the wait then times out (Kafka counts messages-in at the local append too).
+     */
+    public CompletableFuture<AppendResult> appendAsLeader(MemoryRecords records, short acks, long timeoutMs,
+                                                          Consumer<AppendResult> onWritten) {
+        return appendAsLeader(records, acks, timeoutMs, -1, onWritten);
     }
 
     /**
@@ -352,12 +363,19 @@ public final class Partition {
      * group coordinator) must not write into the next one.
      */
     public CompletableFuture<AppendResult> appendAsLeader(MemoryRecords records, short acks, long timeoutMs, int expectedLeaderEpoch) {
+        return appendAsLeader(records, acks, timeoutMs, expectedLeaderEpoch, NOT_OBSERVED);
+    }
+
+    private CompletableFuture<AppendResult> appendAsLeader(MemoryRecords records, short acks, long timeoutMs,
+                                                           int expectedLeaderEpoch, Consumer<AppendResult> onWritten) {
         CompletableFuture<AppendResult> appended = onWriter(() -> {
             if (expectedLeaderEpoch >= 0 && leadership.leaderEpoch() != expectedLeaderEpoch) {
                 throw new ApiError(Errors.NOT_LEADER_OR_FOLLOWER, "broker " + brokerId + " no longer leads " + topicPartition
                         + " at leader epoch " + expectedLeaderEpoch);
             }
-            return appendNow(records, acks);
+            AppendResult result = appendNow(records, acks);
+            onWritten.accept(result);
+            return result;
         });
         if (acks != -1) {
             return appended.exceptionallyCompose(Partition::asApiError);
@@ -370,6 +388,8 @@ public final class Partition {
             return committed;
         }).exceptionallyCompose(Partition::asApiError);
     }
+
+    private static final Consumer<AppendResult> NOT_OBSERVED = result -> { };
 
     private static CompletableFuture<AppendResult> asApiError(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null

@@ -62,6 +62,7 @@ final class ReplicaFetcher implements Runnable {
     private final int leaderId;
     private final IntFunction<BrokerRegistration> addresses;
     private final FetcherSettings settings;
+    private final TopicTraffic traffic;
     private final Map<TopicPartition, Follower> followers = new ConcurrentHashMap<>();
     private final Object changed = new Object();
     private final Thread thread;
@@ -70,15 +71,13 @@ final class ReplicaFetcher implements Runnable {
     private volatile boolean inLongPoll;
     private volatile PeerConnection connection;
 
-    private final TopicTraffic traffic;
-
     ReplicaFetcher(int brokerId, int leaderId, IntFunction<BrokerRegistration> addresses, FetcherSettings settings,
                    TopicTraffic traffic) {
-        this.traffic = traffic;
         this.brokerId = brokerId;
         this.leaderId = leaderId;
         this.addresses = addresses;
         this.settings = settings;
+        this.traffic = traffic;
         this.thread = new Thread(this, "broker-" + brokerId + "-replica-fetcher-" + leaderId);
         this.thread.setDaemon(true);
     }

@@ -16,22 +16,17 @@ public final class ReplicaFetcherManager implements AutoCloseable {
     private final int brokerId;
     private final BrokerRegistry brokers;
     private final FetcherSettings settings;
+    private final TopicTraffic traffic;
     private final Map<Integer, ReplicaFetcher> byLeader = new HashMap<>();
     private final Map<TopicPartition, Integer> leaderOf = new HashMap<>();
     private boolean closed;
 
-    private final TopicTraffic traffic;
-
-    public ReplicaFetcherManager(int brokerId, BrokerRegistry brokers, FetcherSettings settings) {
-        this(brokerId, brokers, settings, TopicTraffic.disabled());
-    }
-
     public ReplicaFetcherManager(int brokerId, BrokerRegistry brokers, FetcherSettings settings,
                                  TopicTraffic traffic) {
-        this.traffic = traffic;
         this.brokerId = brokerId;
         this.brokers = brokers;
         this.settings = settings;
+        this.traffic = traffic;
     }
 
     /** Fetches {@code partition} from {@code leaderId} at {@code leaderEpoch}, truncating first (KIP-101). */

@@ -17,15 +17,18 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -163,6 +166,32 @@ class BrokerMetricsClusterTest {
     }
 
     @Test
+    @Order(2)
+    void aFetchPartitionErrorIsCountedOnTheLeaderUnderItsName() throws Exception {
+        createTopic("out-of-range", 1, 1);
+        produce("out-of-range", 0, 3);
+        int leader = cluster.awaitLeader("out-of-range", 0);
+        String[] labels = {"request=\"FetchConsumer\"", "error=\"OFFSET_OUT_OF_RANGE\""};
+        double before = value(scrape(cluster.metricsUrl(leader)), "kafka_network_requestmetrics_errors_total", labels);
+        TopicPartition tp = new TopicPartition("out-of-range", 0);
+        try (KafkaConsumer<String, String> consumer = consumer(null, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"))) {
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, 1_000);
+            // With auto.offset.reset=none the consumer surfaces the partition's OFFSET_OUT_OF_RANGE instead of resetting.
+            await("the consumer told its offset is out of range").atMost(WAIT)
+                    .until(() -> {
+                        try {
+                            consumer.poll(Duration.ofMillis(200));
+                            return false;
+                        } catch (OffsetOutOfRangeException e) {
+                            return true;
+                        }
+                    });
+        }
+        assertTrue(value(scrape(cluster.metricsUrl(leader)), "kafka_network_requestmetrics_errors_total", labels) >= before + 1);
+    }
+
+    @Test
     @Order(3)
     void leaderAndPartitionCountsMatchTheMetadata() throws Exception {
         createTopic("counts", 6, 2);
@@ -170,7 +199,7 @@ class BrokerMetricsClusterTest {
             Map<Integer, Integer> leaders = new HashMap<>();
             Map<Integer, Integer> replicas = new HashMap<>();
             for (TopicDescription topic : admin.describeTopics(admin.listTopics(
-                    new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true)).names().get()).allTopicNames().get().values()) {
+                    new ListTopicsOptions().listInternal(true)).names().get()).allTopicNames().get().values()) {
                 for (TopicPartitionInfo p : topic.partitions()) {
                     leaders.merge(p.leader().id(), 1, Integer::sum);
                     p.replicas().forEach(r -> replicas.merge(r.id(), 1, Integer::sum));
@@ -245,7 +274,7 @@ class BrokerMetricsClusterTest {
             }
             assertTrue(coordinator[0] > 0, "no broker reports lag-rf1");
         });
-        long remote = java.util.stream.IntStream.range(0, 3)
+        long remote = IntStream.range(0, 3)
                 .filter(p -> cluster.broker(coordinator[0]).replica(new TopicPartition("lagging-rf1", p)).isEmpty()).count();
         assertTrue(remote >= 1, "RF=1 on 3 brokers leaves partitions without a replica on the coordinator " + coordinator[0]);
     }
@@ -259,6 +288,14 @@ class BrokerMetricsClusterTest {
         String text = scrape(cluster.metricsUrl(leader));
         assertTrue(text.contains("kafka_log_log_size{partition=\"1\",topic=\"doomed\"}"), text);
         assertTrue(text.contains("kafka_server_brokertopicmetrics_messagesin_total{topic=\"doomed\"}"), text);
+        TopicPartition tp = new TopicPartition("doomed", 0);
+        try (KafkaConsumer<String, String> consumer = consumer("doomed-group", Map.of())) {
+            consumer.commitSync(Map.of(tp, new OffsetAndMetadata(1)));
+        }
+        // The coordinator keeps the group's offsets of the deleted topic; only the metadata says the topic is gone.
+        await("the coordinator reports doomed-group").atMost(WAIT).untilAsserted(() -> assertTrue(
+                IntStream.rangeClosed(1, 3).anyMatch(id -> scrapeQuietly(id).contains(
+                        "kafka_consumergroup_lag{consumergroup=\"doomed-group\",partition=\"0\",topic=\"doomed\"}"))));
         admin.deleteTopics(List.of("doomed")).all().get(30, TimeUnit.SECONDS);
         await("no series of the deleted topic on any broker").atMost(WAIT).untilAsserted(() -> {
             for (int id = 1; id <= 3; id++) {
@@ -294,6 +331,14 @@ class BrokerMetricsClusterTest {
         assertTrue(sumOver(Set.of(1, 2, 3), "kafka_server_replicamanager_isrexpands_total") > expandsBefore);
     }
 
+    private static String scrapeQuietly(int id) {
+        try {
+            return scrape(cluster.metricsUrl(id));
+        } catch (Exception e) {
+            throw new IllegalStateException("scraping broker " + id, e);
+        }
+    }
+
     private static double sumOver(Set<Integer> brokers, String metric) throws Exception {
         double sum = 0;
         for (int id : brokers) {
@@ -306,7 +351,7 @@ class BrokerMetricsClusterTest {
     private static int partitionsWithReplicaOn(int broker, boolean replicated) throws Exception {
         int count = 0;
         for (TopicDescription topic : admin.describeTopics(admin.listTopics(
-                new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true)).names().get()).allTopicNames().get().values()) {
+                new ListTopicsOptions().listInternal(true)).names().get()).allTopicNames().get().values()) {
             for (TopicPartitionInfo p : topic.partitions()) {
                 if (p.replicas().stream().anyMatch(n -> n.id() == broker) && (p.replicas().size() > 1) == replicated) {
                     count++;

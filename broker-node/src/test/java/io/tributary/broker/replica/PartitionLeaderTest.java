@@ -158,6 +158,18 @@ class PartitionLeaderTest {
     }
 
     @Test
+    void anAcksAllAppendThatTimesOutWaitingForTheIsrStillReportsItsLocalWrite() throws Exception {
+        lead(2, List.of(1, 2)); // broker 2 never fetches, so the high watermark never passes the batch
+        CompletableFuture<AppendResult> written = new CompletableFuture<>();
+        CompletableFuture<AppendResult> waiting = partition.appendAsLeader(records(3), ACKS_ALL, 200, written::complete);
+        assertEquals(Errors.REQUEST_TIMED_OUT, errorOf(waiting));
+        AppendResult local = written.get(10, TimeUnit.SECONDS);
+        assertEquals(0, local.firstOffset());
+        assertEquals(2, local.lastOffset());
+        assertEquals(3, partition.logEndOffset(), "the records stay in the leader's log (and count as messages in)");
+    }
+
+    @Test
     void acksAllIsRefusedBelowMinInsyncReplicasAndFailsWhenTheIsrShrinksBelowItMeanwhile() throws Exception {
         partition.closeLog();
         partition = openPartition(2);

@@ -7,8 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +46,7 @@ public final class BrokerProcess implements AutoCloseable {
      * default 9191+id, so a test never collides with a developer's cluster; see {@link #metricsUrl()}.
      */
     public static BrokerProcess launch(Distribution distribution, String name, Map<String, String> given, Path outputFile) {
-        Map<String, String> settings = new java.util.LinkedHashMap<>(given);
+        Map<String, String> settings = new LinkedHashMap<>(given);
         settings.putIfAbsent("metrics.listener", "http://127.0.0.1:" + FreePort.pick());
         List<String> command = new ArrayList<>(List.of(
                 distribution.java().toString(),
@@ -60,7 +63,7 @@ public final class BrokerProcess implements AutoCloseable {
             Files.createDirectories(outputFile.getParent());
             long start = Files.exists(outputFile) ? Files.size(outputFile) : 0;
             Files.writeString(outputFile, "===== " + name + ": " + String.join(" ", command.subList(command.indexOf(Distribution.BROKER_MAIN), command.size()))
-                    + System.lineSeparator(), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(distribution.projectRoot().toFile())
                     .redirectErrorStream(true)
@@ -191,7 +194,7 @@ public final class BrokerProcess implements AutoCloseable {
     public String outputTail(int lines) {
         String[] all = output().split("\\R");
         int from = Math.max(0, all.length - lines);
-        return String.join(System.lineSeparator(), java.util.Arrays.asList(all).subList(from, all.length));
+        return String.join(System.lineSeparator(), Arrays.asList(all).subList(from, all.length));
     }
 
     @Override

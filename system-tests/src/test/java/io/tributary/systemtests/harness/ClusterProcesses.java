@@ -28,6 +28,7 @@ import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.zookeeper.KeeperException;
 
@@ -326,7 +327,7 @@ public final class ClusterProcesses implements AutoCloseable {
         TopicDescription description = admin().describeTopics(List.of(topic)).allTopicNames().get(20, TimeUnit.SECONDS).get(topic);
         Map<Integer, List<Integer>> isr = new TreeMap<>();
         for (TopicPartitionInfo p : description.partitions()) {
-            isr.put(p.partition(), p.isr().stream().map(org.apache.kafka.common.Node::id).sorted().toList());
+            isr.put(p.partition(), p.isr().stream().map(Node::id).sorted().toList());
         }
         return isr;
     }

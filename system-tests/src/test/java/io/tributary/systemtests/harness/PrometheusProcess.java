@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
 
 /**
  * A real Prometheus server (Debian's {@code /usr/bin/prometheus}) on a free port of 127.0.0.1, scraping the given
- * targets every second into a TSDB under the test's directory, and its instant-query API. Killed with the test
+ * targets every 2 s into a TSDB under the test's directory, and its instant-query API. Killed with the test
  * JVM if {@link #close} never runs.
  */
 public final class PrometheusProcess implements AutoCloseable {
@@ -44,7 +44,9 @@ public final class PrometheusProcess implements AutoCloseable {
 
     /**
      * Starts Prometheus with job {@code tributary} scraping {@code targets} ({@code host:port}, path /metrics)
-     * every second, and returns once it is ready. Fails saying how to install Prometheus if it is missing.
+     * every 2 s (with a 2 s timeout: a scrape reads every replica and group, and the test machine's two cores are
+     * shared, so 1 s left no margin), and returns once it is ready. Fails saying how to install Prometheus if it is
+     * missing.
      */
     public static PrometheusProcess start(Path dir, List<String> targets) {
         if (!Files.isExecutable(BINARY)) {
@@ -56,8 +58,8 @@ public final class PrometheusProcess implements AutoCloseable {
             Path config = dir.resolve("prometheus.yml");
             Files.writeString(config, """
                     global:
-                      scrape_interval: 1s
-                      scrape_timeout: 1s
+                      scrape_interval: 2s
+                      scrape_timeout: 2s
                     scrape_configs:
                       - job_name: tributary
                         metrics_path: /metrics
@@ -71,7 +73,12 @@ public final class PrometheusProcess implements AutoCloseable {
                     .redirectErrorStream(true).redirectOutput(output.toFile()).start();
             ProcessReaper.register(process);
             PrometheusProcess prometheus = new PrometheusProcess(process, "http://127.0.0.1:" + port, output);
-            prometheus.awaitReady();
+            try {
+                prometheus.awaitReady();
+            } catch (RuntimeException | Error e) {
+                prometheus.close(); // nobody else holds it to stop it
+                throw e;
+            }
             return prometheus;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + BINARY + " in " + dir, e);
