@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Committed offsets through the official consumer and Admin, on one broker with the default offsets topic
- * (50 partitions; the replication factor 3 capped to the one live broker): commit and fetch, multi-group fetch,
+ * (50 partitions, replication factor 1 as LocalCluster sets it for one broker): commit and fetch, multi-group fetch,
  * simple-consumer commits, OffsetDelete, DeleteGroups, ListGroups' state filter, and offsets surviving a restart.
  */
 class OffsetCommitTest {
