@@ -37,13 +37,8 @@ public final class ConsoleState {
     private DetailView detail = DetailView.EMPTY;
     /** Every broker id ever seen registered or named as a replica: one that is no longer registered is down. */
     private final Set<Integer> knownBrokers = new TreeSet<>();
-    /** Whether each broker's Kafka listener answered its latest probe; only this decides UNREACHABLE. */
-    private final Map<Integer, Boolean> reachable = new HashMap<>();
-    private final Map<Integer, String> connectErrors = new HashMap<>();
-    /** Why each broker's latest /metrics scrape failed: shown on the page, the broker stays UP. */
-    private final Map<Integer, String> metricsErrors = new HashMap<>();
-    /** The start time of each broker's latest applied probe: an older probe's late result is dropped. */
-    private final Map<Integer, Long> probeAppliedStartedAt = new HashMap<>();
+    /** Each broker's latest applied probe; none yet counts as reachable. */
+    private final Map<Integer, LastProbe> probes = new HashMap<>();
     private final Map<Integer, BrokerMetrics> metrics = new HashMap<>();
     private final Map<Integer, BrokerRates> rates = new HashMap<>();
     /** Records appended per second per topic from the latest offsets: the throughput without metrics. */
@@ -95,10 +90,7 @@ public final class ConsoleState {
     }
 
     private void forgetProbes(int broker) {
-        reachable.remove(broker);
-        connectErrors.remove(broker);
-        metricsErrors.remove(broker);
-        probeAppliedStartedAt.remove(broker);
+        probes.remove(broker);
     }
 
     public void onDetailView(DetailView view) {
@@ -116,22 +108,15 @@ public final class ConsoleState {
         if (cluster == null || !cluster.brokers().containsKey(id)) {
             return; // it left the metadata while the probe ran
         }
-        if (startedAtMs < probeAppliedStartedAt.getOrDefault(id, Long.MIN_VALUE)) {
+        LastProbe last = probes.get(id);
+        if (last != null && startedAtMs < last.startedAtMs()) {
             return;
         }
-        probeAppliedStartedAt.put(id, startedAtMs);
-        reachable.put(id, result.listening());
-        if (result.connectError() != null) {
-            connectErrors.put(id, result.connectError());
-        } else {
-            connectErrors.remove(id);
-        }
         // A scrape's outcome holds until the next scrape (every 4th probe).
-        if (Boolean.TRUE.equals(result.scraped())) {
-            metricsErrors.remove(id);
-        } else if (Boolean.FALSE.equals(result.scraped())) {
-            metricsErrors.put(id, result.scrapeError());
-        }
+        String metricsError = Boolean.TRUE.equals(result.scraped()) ? null
+                : Boolean.FALSE.equals(result.scraped()) ? result.scrapeError()
+                : last == null ? null : last.metricsError();
+        probes.put(id, new LastProbe(startedAtMs, result.listening(), result.connectError(), metricsError));
         if (result.metrics() != null) {
             BrokerRates r = BrokerRates.between(metrics.get(id), result.metrics());
             if (r != null) {
@@ -167,8 +152,9 @@ public final class ConsoleState {
         Map<Integer, String> because = new TreeMap<>();
         knownBrokers.forEach(id -> {
             states.put(id, brokerState(id));
-            if (brokerState(id) == BrokerState.UNREACHABLE && connectErrors.containsKey(id)) {
-                because.put(id, connectErrors.get(id));
+            LastProbe probe = probes.get(id);
+            if (brokerState(id) == BrokerState.UNREACHABLE && probe.connectError() != null) {
+                because.put(id, probe.connectError());
             }
         });
         Map<TopicPartition, PartitionState> partitions = new HashMap<>();
@@ -189,7 +175,8 @@ public final class ConsoleState {
         if (cluster == null || !cluster.brokers().containsKey(id)) {
             return BrokerState.DOWN;
         }
-        return reachable.getOrDefault(id, true) ? BrokerState.UP : BrokerState.UNREACHABLE;
+        LastProbe probe = probes.get(id);
+        return probe == null || probe.listening() ? BrokerState.UP : BrokerState.UNREACHABLE;
     }
 
     public ClusterView cluster() {
@@ -218,7 +205,8 @@ public final class ConsoleState {
 
     /** Why the broker's latest /metrics scrape failed, null when it did not. */
     public String metricsErrorOf(int broker) {
-        return metricsErrors.get(broker);
+        LastProbe probe = probes.get(broker);
+        return probe == null ? null : probe.metricsError();
     }
 
     /** Safe from any thread. */
@@ -228,5 +216,13 @@ public final class ConsoleState {
 
     public Timeline timeline() {
         return timeline;
+    }
+
+    /**
+     * What a broker's latest applied probe said: when it started (an older probe's late result is dropped), whether
+     * the Kafka listener answered (only this decides UNREACHABLE) and why not, and why the latest /metrics scrape
+     * failed (shown on the page; the broker stays UP).
+     */
+    private record LastProbe(long startedAtMs, boolean listening, String connectError, String metricsError) {
     }
 }
